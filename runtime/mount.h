@@ -1,0 +1,62 @@
+/* mount: the container's root filesystem: spec mounts, /dev, pivot_root, readonly and masked
+ * paths. Called in the container child, already in its new mount namespace (and maybe a user
+ * namespace), in its cgroup, as namespace root. Order:
+ *
+ *	mount_env_from_spec(spec, &env);            // then adjust env if needed
+ *	mount_rootfs_prepare(spec, rootfs, &env, err); // before pivot_root: all mounts, /dev
+ *	(prestart / createRuntime hooks run here, old root still visible)
+ *	mount_rootfs_pivot(rootfs, no_pivot, err);     // cwd and root become the rootfs
+ *	terminal_open() + terminal_mount_console()     // if process.terminal (terminal.h)
+ *	mount_rootfs_finish(spec, &env, err);          // /dev ro, root ro, readonly/masked paths,
+ *	                                               // final rootfsPropagation
+ *
+ * Every error names the mount, e.g. "mount proc on /proc: Operation not permitted". */
+#ifndef RUNTIME_MOUNT_H
+#define RUNTIME_MOUNT_H
+
+#include <stdbool.h>
+
+#include "base/err.h"
+
+struct rt_spec;
+
+enum mount_resolve_mode {
+	MOUNT_RESOLVE_AUTO = 0, /* openat2(RESOLVE_IN_ROOT) if the kernel has it, else the walk */
+	MOUNT_RESOLVE_OPENAT2,	/* openat2 only (ENOSYS is an error) */
+	MOUNT_RESOLVE_WALK,	/* the O_PATH|O_NOFOLLOW walk (tests, old kernels) */
+};
+
+/* What the mount code needs to know that the spec alone does not say. */
+struct mount_env {
+	bool userns;	  /* in a user namespace (new or joined): devices are bind-mounted from
+			   * the host instead of mknod; sysfs may fall back to a bind of /sys */
+	bool new_netns;	  /* a network namespace owned by our user namespace: sysfs mountable */
+	bool cgroupns;	  /* in a cgroup namespace rooted at the container's cgroup: cgroup
+			   * mounts are real cgroup/cgroup2 mounts, not binds of host dirs */
+	enum mount_resolve_mode resolve;
+};
+
+/* Fills env from linux.namespaces: userns = user ns listed; new_netns = network ns listed
+ * without a path (created) or no user ns at all; cgroupns = cgroup ns listed; resolve AUTO. */
+void mount_env_from_spec(const struct rt_spec *spec, struct mount_env *env);
+
+/* Before pivot_root. rootfs_abs: absolute, symlink-free path of the rootfs on the host.
+ * Makes / rslave (or linux.rootfsPropagation's flag), makes the rootfs' parent mount private,
+ * bind-mounts the rootfs onto itself, applies spec->mounts in order (targets resolved inside
+ * the rootfs), then, unless /dev is a bind mount, creates linux.devices + null zero full random
+ * urandom tty, /dev/ptmx -> pts/ptmx and the /dev/fd, stdin, stdout, stderr, core symlinks.
+ * On failure mounts made so far stay in the (private) mount namespace: the child exits. */
+int mount_rootfs_prepare(const struct rt_spec *spec, const char *rootfs_abs,
+			 const struct mount_env *env, struct err *err);
+
+/* Enters the rootfs: chdir(rootfs); pivot_root(".", "."), old root made rslave and detached;
+ * chdir("/"). no_pivot (runc --no-pivot): MS_MOVE the rootfs onto "/" and chroot("."). */
+int mount_rootfs_pivot(const char *rootfs_abs, bool no_pivot, struct err *err);
+
+/* After pivot_root (and after the console is mounted): remounts /dev read-only if its spec
+ * mount says ro, readonly root (root.readonly), linux.readonlyPaths (bind + ro remount keeping
+ * nosuid/nodev/noexec), linux.maskedPaths (dirs: ro empty tmpfs; files: /dev/null bind; missing
+ * paths ignored), then rootfsPropagation on / if set. */
+int mount_rootfs_finish(const struct rt_spec *spec, const struct mount_env *env, struct err *err);
+
+#endif
