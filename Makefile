@@ -21,7 +21,7 @@ ifeq ($(WERROR),1)
 WARN += -Werror
 endif
 
-CPPFLAGS += -D_GNU_SOURCE -I. -Iruntime -I$(BUILD)
+CPPFLAGS += -D_GNU_SOURCE -Ulinux -I. -Iruntime -I$(BUILD)
 CFLAGS += -std=gnu17 $(OPT) $(WARN) -MMD -MP
 LDFLAGS += $(LDSAN)
 
