@@ -56,10 +56,12 @@ struct procattr_cpuset {
 	size_t size;	/* bytes, as sched_setaffinity takes */
 };
 
-/* (parent: it allocates) Parses an execCPUAffinity list. Errors name the bad element. */
+/* (parent: it allocates) Parses an execCPUAffinity list. Errors name the bad element. An empty
+ * or blank list gives set NULL. */
 int procattr_cpuset_parse(const char *list, struct procattr_cpuset *out, struct err *err);
 void procattr_cpuset_fini(struct procattr_cpuset *c);
-/* (child or parent) sched_setaffinity(pid, ...). pid 0 = self. */
+/* (child or parent) sched_setaffinity(pid, ...). pid 0 = self. An empty set (set NULL: an empty
+ * list) means every CPU, which the kernel narrows to the cgroup's cpuset. */
 int procattr_cpuset_apply(pid_t pid, const struct procattr_cpuset *c, struct err *err);
 
 #endif

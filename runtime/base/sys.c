@@ -137,6 +137,12 @@ sys_keyctl_join(const char *name)
 	return (int)syscall(SYS_keyctl, 1, name, 0, 0, 0);
 }
 
+long
+sys_keyctl(int op, unsigned long a2, unsigned long a3, unsigned long a4, unsigned long a5)
+{
+	return syscall(SYS_keyctl, op, a2, a3, a4, a5);
+}
+
 static bool
 sys_is_kept(int fd, const int *keep, size_t n_keep)
 {

@@ -30,6 +30,8 @@ int sys_capget(void *hdr, void *data);
 int sys_ioprio_set(int which, int who, int ioprio);
 int sys_sched_setattr(pid_t pid, void *attr, unsigned int flags);
 int sys_keyctl_join(const char *name);
+/* keyctl(2) with any operation (KEYCTL_DESCRIBE, KEYCTL_SETPERM, ...). */
+long sys_keyctl(int op, unsigned long a2, unsigned long a3, unsigned long a4, unsigned long a5);
 /* Closes every fd >= first except those in keep (sorted or not); close_range where possible. */
 int sys_close_fds_from(int first, const int *keep, size_t n_keep);
 
