@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
@@ -11,9 +12,20 @@
 #include "base/cleanup.h"
 #include "base/fdutil.h"
 #include "base/sys.h"
+#include "names.h"
 
 /* Bits 0..63 can be expressed in struct rt_caps; a kernel may know fewer. */
 #define CAPS_MAX 63
+
+/* "CAP_SYS_ADMIN (21)" for error messages; buf holds at least 48 bytes. */
+static const char *
+caps_describe(char *buf, size_t cap_len, int cap)
+{
+	const char *name = rt_cap_name(cap);
+
+	snprintf(buf, cap_len, "%s (%d)", name != NULL ? name : "capability", cap);
+	return buf;
+}
 
 static uint64_t
 caps_mask(int last_cap)
@@ -75,9 +87,12 @@ caps_before_setuid(const struct rt_caps *c, int last_cap, struct err *err)
 		if (r < 0)
 			return err_sys(err, "prctl(PR_CAPBSET_READ, %d)", cap);
 		if (prctl(PR_CAPBSET_DROP, (unsigned long)cap, 0UL, 0UL, 0UL) < 0) {
+			char what[64];
+
 			if (errno == EINVAL)
 				continue;
-			return err_sys(err, "drop capability %d from the bounding set", cap);
+			return err_sys(err, "drop %s from the bounding set",
+				       caps_describe(what, sizeof(what), cap));
 		}
 	}
 	return 0;
@@ -98,8 +113,11 @@ caps_set_ambient(uint64_t ambient, int last_cap, struct err *err)
 		if (!(ambient & ((uint64_t)1 << cap)))
 			continue;
 		if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, (unsigned long)cap, 0UL, 0UL) < 0 &&
-		    errno != EPERM && errno != EINVAL)
-			return err_sys(err, "raise ambient capability %d", cap);
+		    errno != EPERM && errno != EINVAL) {
+			char what[64];
+
+			return err_sys(err, "raise ambient %s", caps_describe(what, sizeof(what), cap));
+		}
 	}
 	return 0;
 }

@@ -17,42 +17,16 @@
 #include "base/fdutil.h"
 #include "base/sys.h"
 #include "base/xalloc.h"
+#include "names.h"
 
 _Static_assert(sizeof(gid_t) == sizeof(uint32_t), "gid_t is 32 bits");
-
-static const char *const procattr_rlimit_names[] = {
-	[RLIMIT_CPU] = "RLIMIT_CPU",
-	[RLIMIT_FSIZE] = "RLIMIT_FSIZE",
-	[RLIMIT_DATA] = "RLIMIT_DATA",
-	[RLIMIT_STACK] = "RLIMIT_STACK",
-	[RLIMIT_CORE] = "RLIMIT_CORE",
-	[RLIMIT_RSS] = "RLIMIT_RSS",
-	[RLIMIT_NPROC] = "RLIMIT_NPROC",
-	[RLIMIT_NOFILE] = "RLIMIT_NOFILE",
-	[RLIMIT_MEMLOCK] = "RLIMIT_MEMLOCK",
-	[RLIMIT_AS] = "RLIMIT_AS",
-	[RLIMIT_LOCKS] = "RLIMIT_LOCKS",
-	[RLIMIT_SIGPENDING] = "RLIMIT_SIGPENDING",
-	[RLIMIT_MSGQUEUE] = "RLIMIT_MSGQUEUE",
-	[RLIMIT_NICE] = "RLIMIT_NICE",
-	[RLIMIT_RTPRIO] = "RLIMIT_RTPRIO",
-	[RLIMIT_RTTIME] = "RLIMIT_RTTIME",
-};
-
-const char *
-procattr_rlimit_name(int type)
-{
-	if (type < 0 || (size_t)type >= ARRAY_SIZE(procattr_rlimit_names))
-		return NULL;
-	return procattr_rlimit_names[type];
-}
 
 /* pid < 0: setrlimit on the caller; else prlimit on pid. */
 static int
 procattr_rlimits_set(pid_t pid, const struct rt_rlimit *r, size_t n, struct err *err)
 {
 	for (size_t i = 0; i < n; i++) {
-		const char *name = procattr_rlimit_name(r[i].type);
+		const char *name = rt_rlimit_name(r[i].type);
 		struct rlimit rl = {.rlim_cur = (rlim_t)r[i].soft, .rlim_max = (rlim_t)r[i].hard};
 		int rc;
 

@@ -13,10 +13,8 @@
 #include "base/err.h"
 #include "spec.h"
 
-/* "RLIMIT_NOFILE" for RLIMIT_NOFILE; NULL if unknown. */
-const char *procattr_rlimit_name(int type);
-
-/* (child) setrlimit for each; the error names the RLIMIT_ name. */
+/* (child) setrlimit for each; the error names the RLIMIT_ name. Raising a hard limit needs
+ * CAP_SYS_RESOURCE: call before caps_after_setuid. */
 int procattr_rlimits_apply(const struct rt_rlimit *r, size_t n, struct err *err);
 /* (parent) prlimit(pid, ...) for each. */
 int procattr_rlimits_apply_pid(pid_t pid, const struct rt_rlimit *r, size_t n, struct err *err);
