@@ -1,0 +1,294 @@
+/* mount_plan: spec mount options -> mount(2) flags, propagation, mount_setattr attributes and
+ * filesystem data. Pure: no syscalls, unit-tested exhaustively. */
+#include "mount_internal.h"
+
+#include <errno.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/statvfs.h>
+
+#include "base/cleanup.h"
+#include "base/xalloc.h"
+#include "spec.h"
+
+#ifndef ST_NOSYMFOLLOW
+#define MOUNT_ST_NOSYMFOLLOW 0x2000UL
+#else
+#define MOUNT_ST_NOSYMFOLLOW ST_NOSYMFOLLOW
+#endif
+
+struct mount_opt {
+	const char *name;
+	bool clear;
+	unsigned long flag;
+};
+
+/* mount(8) option names (the runtime spec points there), as runc and crun accept them. */
+static const struct mount_opt mount_opts[] = {
+	{"async", true, MS_SYNCHRONOUS},    {"atime", true, MS_NOATIME},
+	{"bind", false, MS_BIND},	    {"defaults", false, 0},
+	{"dev", true, MS_NODEV},	    {"diratime", true, MS_NODIRATIME},
+	{"dirsync", false, MS_DIRSYNC},	    {"exec", true, MS_NOEXEC},
+	{"iversion", false, MS_I_VERSION},  {"lazytime", false, MS_LAZYTIME},
+	{"loud", true, MS_SILENT},	    {"mand", false, MS_MANDLOCK},
+	{"noatime", false, MS_NOATIME},	    {"nodev", false, MS_NODEV},
+	{"nodiratime", false, MS_NODIRATIME}, {"noexec", false, MS_NOEXEC},
+	{"noiversion", true, MS_I_VERSION}, {"nolazytime", true, MS_LAZYTIME},
+	{"nomand", true, MS_MANDLOCK},	    {"norelatime", true, MS_RELATIME},
+	{"nostrictatime", true, MS_STRICTATIME}, {"nosuid", false, MS_NOSUID},
+	{"nosymfollow", false, MS_NOSYMFOLLOW}, {"rbind", false, MS_BIND | MS_REC},
+	{"relatime", false, MS_RELATIME},   {"remount", false, MS_REMOUNT},
+	{"ro", false, MS_RDONLY},	    {"rw", true, MS_RDONLY},
+	{"silent", false, MS_SILENT},	    {"strictatime", false, MS_STRICTATIME},
+	{"suid", true, MS_NOSUID},	    {"symfollow", true, MS_NOSYMFOLLOW},
+	{"sync", false, MS_SYNCHRONOUS},
+};
+
+static const struct mount_opt mount_propagations[] = {
+	{"private", false, MS_PRIVATE},
+	{"rprivate", false, MS_PRIVATE | MS_REC},
+	{"shared", false, MS_SHARED},
+	{"rshared", false, MS_SHARED | MS_REC},
+	{"slave", false, MS_SLAVE},
+	{"rslave", false, MS_SLAVE | MS_REC},
+	{"unbindable", false, MS_UNBINDABLE},
+	{"runbindable", false, MS_UNBINDABLE | MS_REC},
+};
+
+/* Recursive attributes (mount_setattr with AT_RECURSIVE), runtime-spec 1.1 "rro" etc. The
+ * kernel wants an atime mode set together with MOUNT_ATTR__ATIME in attr_clr, and rejects a
+ * partial atime clear, so undoing an atime mode ("ratime", "rnostrictatime") selects relatime
+ * and "rnorelatime" selects strictatime (as mount(8) norelatime does). */
+static const struct mount_opt mount_rattrs[] = {
+	{"rro", false, MOUNT_ATTR_RDONLY},
+	{"rrw", true, MOUNT_ATTR_RDONLY},
+	{"rnosuid", false, MOUNT_ATTR_NOSUID},
+	{"rsuid", true, MOUNT_ATTR_NOSUID},
+	{"rnodev", false, MOUNT_ATTR_NODEV},
+	{"rdev", true, MOUNT_ATTR_NODEV},
+	{"rnoexec", false, MOUNT_ATTR_NOEXEC},
+	{"rexec", true, MOUNT_ATTR_NOEXEC},
+	{"rnodiratime", false, MOUNT_ATTR_NODIRATIME},
+	{"rdiratime", true, MOUNT_ATTR_NODIRATIME},
+	{"rnosymfollow", false, MOUNT_ATTR_NOSYMFOLLOW},
+	{"rsymfollow", true, MOUNT_ATTR_NOSYMFOLLOW},
+};
+
+struct mount_atime_opt {
+	const char *name;
+	uint64_t mode; /* the MOUNT_ATTR__ATIME value selected */
+};
+
+static const struct mount_atime_opt mount_ratimes[] = {
+	{"rrelatime", MOUNT_ATTR_RELATIME},	  {"rnorelatime", MOUNT_ATTR_STRICTATIME},
+	{"rnoatime", MOUNT_ATTR_NOATIME},	  {"ratime", MOUNT_ATTR_RELATIME},
+	{"rstrictatime", MOUNT_ATTR_STRICTATIME}, {"rnostrictatime", MOUNT_ATTR_RELATIME},
+};
+
+static const struct mount_opt *
+mount_opt_find(const struct mount_opt *tab, size_t n, const char *name)
+{
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(tab[i].name, name) == 0)
+			return &tab[i];
+	return NULL;
+}
+
+static void
+mount_data_append(char **data, const char *opt)
+{
+	char *old = *data;
+
+	*data = old ? xasprintf("%s,%s", old, opt) : xstrdup(opt);
+	free(old);
+}
+
+static int
+mount_plan_option(struct mount_plan *p, const struct rt_mount *m, const char *o, struct err *err)
+{
+	const struct mount_opt *f;
+
+	if ((f = mount_opt_find(mount_opts, ARRAY_SIZE(mount_opts), o))) {
+		if (f->clear) {
+			p->flags &= ~f->flag;
+			p->clear |= f->flag;
+		} else {
+			p->flags |= f->flag;
+			p->clear &= ~f->flag;
+		}
+	} else if ((f = mount_opt_find(mount_propagations, ARRAY_SIZE(mount_propagations), o))) {
+		if (p->n_propagation == MOUNT_MAX_PROPAGATION)
+			return err_set(err, EINVAL, "mount %s: more than %d propagation options",
+				       m->destination, MOUNT_MAX_PROPAGATION);
+		p->propagation[p->n_propagation++] = f->flag;
+	} else if ((f = mount_opt_find(mount_rattrs, ARRAY_SIZE(mount_rattrs), o))) {
+		if (f->clear) {
+			p->attr_clr |= f->flag;
+			p->attr_set &= ~(uint64_t)f->flag;
+		} else {
+			p->attr_set |= f->flag;
+			p->attr_clr &= ~(uint64_t)f->flag;
+		}
+	} else if (strcmp(o, "idmap") == 0 || strcmp(o, "ridmap") == 0 ||
+		   strcmp(o, "tmpcopyup") == 0) {
+		return err_set(err, EOPNOTSUPP, "mount %s: option %s is not supported",
+			       m->destination, o);
+	} else {
+		for (size_t i = 0; i < ARRAY_SIZE(mount_ratimes); i++) {
+			if (strcmp(mount_ratimes[i].name, o) == 0) {
+				p->attr_set = (p->attr_set & ~(uint64_t)MOUNT_ATTR__ATIME) |
+					      mount_ratimes[i].mode;
+				p->attr_clr |= MOUNT_ATTR__ATIME;
+				return 0;
+			}
+		}
+		if (*o == '\0')
+			return err_set(err, EINVAL, "mount %s: empty option", m->destination);
+		mount_data_append(&p->data, o);
+	}
+	return 0;
+}
+
+int
+mount_plan_make(const struct rt_mount *m, struct mount_plan *p, struct err *err)
+{
+	memset(p, 0, sizeof(*p));
+	if (!m->destination || m->destination[0] == '\0')
+		return err_set(err, EINVAL, "mount: empty destination");
+	if (m->n_uid_mappings || m->n_gid_mappings)
+		return err_set(err, EOPNOTSUPP, "mount %s: idmapped mounts are not supported",
+			       m->destination);
+	for (char **o = m->options; o && *o; o++) {
+		if (mount_plan_option(p, m, *o, err) < 0) {
+			mount_plan_fini(p);
+			return -1;
+		}
+	}
+	if (m->type && strcmp(m->type, "bind") == 0)
+		p->flags |= MS_BIND;
+	if (p->flags & MS_BIND)
+		p->kind = MOUNT_KIND_BIND;
+	else if (m->type && (strcmp(m->type, "cgroup") == 0 || strcmp(m->type, "cgroup2") == 0))
+		p->kind = MOUNT_KIND_CGROUP;
+	else
+		p->kind = MOUNT_KIND_FS;
+	/* MS_BIND ignores every other flag: they need a MS_BIND|MS_REMOUNT pass. Cleared flags
+	 * count too: "rw" on a bind of a read-only mount asks for a writable mount. */
+	if (p->kind == MOUNT_KIND_BIND &&
+	    ((p->flags & ~(unsigned long)(MS_BIND | MS_REC | MS_REMOUNT)) || p->clear))
+		p->needs_remount = true;
+	return 0;
+}
+
+void
+mount_plan_fini(struct mount_plan *p)
+{
+	free(p->data);
+	p->data = NULL;
+}
+
+int
+mount_propagation_flags(const char *name, unsigned long *out, struct err *err)
+{
+	const struct mount_opt *f;
+
+	*out = 0;
+	if (!name || !*name)
+		return 0;
+	f = mount_opt_find(mount_propagations, ARRAY_SIZE(mount_propagations), name);
+	if (!f)
+		return err_set(err, EINVAL, "linux.rootfsPropagation: unknown value %s", name);
+	*out = f->flag;
+	return 0;
+}
+
+unsigned long
+mount_flags_from_statvfs(unsigned long st)
+{
+	static const struct {
+		unsigned long st, ms;
+	} map[] = {
+		{ST_RDONLY, MS_RDONLY},	    {ST_NOSUID, MS_NOSUID},
+		{ST_NODEV, MS_NODEV},	    {ST_NOEXEC, MS_NOEXEC},
+		{ST_NOATIME, MS_NOATIME},   {ST_NODIRATIME, MS_NODIRATIME},
+		{ST_RELATIME, MS_RELATIME}, {MOUNT_ST_NOSYMFOLLOW, MS_NOSYMFOLLOW},
+	};
+	unsigned long ms = 0;
+
+	for (size_t i = 0; i < ARRAY_SIZE(map); i++)
+		if (st & map[i].st)
+			ms |= map[i].ms;
+	/* neither noatime nor relatime: the mount is strictatime */
+	if (!(ms & (MS_NOATIME | MS_RELATIME)))
+		ms |= MS_STRICTATIME;
+	return ms;
+}
+
+#define MOUNT_ATIME_FLAGS (MS_NOATIME | MS_RELATIME | MS_STRICTATIME)
+#define MOUNT_KEEP_FLAGS (MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC | MS_NODIRATIME | MS_NOSYMFOLLOW)
+
+unsigned long
+mount_bind_remount_flags(unsigned long want, unsigned long cleared, unsigned long src)
+{
+	unsigned long out = want | MS_BIND | MS_REMOUNT;
+
+	/* A remount replaces every per-mount flag: keep what the source has and the spec did
+	 * not clear (as mount(8) does with mount_setattr), so "ro" on a bind of a nosuid mount
+	 * stays nosuid, and flags locked in a user namespace are not dropped (EPERM). */
+	out |= src & MOUNT_KEEP_FLAGS & ~cleared;
+	if (!(want & MOUNT_ATIME_FLAGS))
+		out |= src & MOUNT_ATIME_FLAGS & ~cleared;
+	return out & ~(unsigned long)MS_REC;
+}
+
+char *
+mount_clean_path(const char *path)
+{
+	size_t len = strlen(path);
+	char *out = xmalloc(len + 2);
+	size_t o = 0;
+
+	out[o++] = '/';
+	for (const char *s = path; *s;) {
+		const char *e = strchrnul(s, '/');
+		size_t n = (size_t)(e - s);
+
+		if (n > 0 && !(n == 1 && s[0] == '.')) {
+			if (o > 1)
+				out[o++] = '/';
+			memcpy(out + o, s, n);
+			o += n;
+		}
+		s = *e ? e + 1 : e;
+	}
+	out[o] = '\0';
+	return out;
+}
+
+static bool
+mount_path_is_under(const char *path, const char *dir)
+{
+	size_t n = strlen(dir);
+
+	return strncmp(path, dir, n) == 0 && (path[n] == '\0' || path[n] == '/');
+}
+
+bool
+mount_dest_allowed(const char *dest, const char *type)
+{
+	/* lxcfs-style files that may be bind-mounted over procfs entries (runc's list) */
+	static const char *const proc_ok[] = {
+		"/proc/cpuinfo", "/proc/diskstats", "/proc/meminfo",	"/proc/stat",
+		"/proc/swaps",	 "/proc/uptime",    "/proc/loadavg",	"/proc/slabinfo",
+		"/proc/net/dev", "/proc/sys/kernel/ns_last_pid",
+	};
+
+	if (!mount_path_is_under(dest, "/proc"))
+		return true;
+	if (strcmp(dest, "/proc") == 0)
+		return type && strcmp(type, "proc") == 0;
+	for (size_t i = 0; i < ARRAY_SIZE(proc_ok); i++)
+		if (strcmp(dest, proc_ok[i]) == 0)
+			return true;
+	return false;
+}
