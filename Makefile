@@ -21,7 +21,8 @@ ifeq ($(WERROR),1)
 WARN += -Werror
 endif
 
-CPPFLAGS += -D_GNU_SOURCE -Ulinux -I. -Iruntime -I$(BUILD)
+# -iquote: runtime/seccomp.h must not shadow libseccomp's <seccomp.h>
+CPPFLAGS += -D_GNU_SOURCE -Ulinux -iquote . -iquote runtime -I$(BUILD)
 CFLAGS += -std=gnu17 $(OPT) $(WARN) -MMD -MP
 LDFLAGS += $(LDSAN)
 
