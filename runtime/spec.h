@@ -10,6 +10,7 @@
 
 #include "base/err.h"
 #include "cgroups/cg_resources.h"
+#include "names.h"
 
 struct rt_kv {
 	char *key;   /* owned */
@@ -75,6 +76,10 @@ struct rt_process {
 	struct rt_io_priority io_priority;
 	char *exec_cpu_affinity_initial; /* owned, may be NULL */
 	char *exec_cpu_affinity_final;	 /* owned, may be NULL */
+	/* Capability names found in process.capabilities (any set) that this build does not
+	 * know (rt_cap_from_name() == -1): left out of caps, as runc does; listed once each so
+	 * the caller can warn. Owned, NULL-terminated, NULL when there are none. */
+	char **unknown_caps;
 };
 
 struct rt_mount {
@@ -107,18 +112,6 @@ enum rt_hook_kind {
 struct rt_hooks {
 	struct rt_hook *hooks[RT_HOOK_NKINDS]; /* owned */
 	size_t n_hooks[RT_HOOK_NKINDS];
-};
-
-enum rt_ns_kind {
-	RT_NS_PID = 0,
-	RT_NS_NET,
-	RT_NS_MOUNT,
-	RT_NS_IPC,
-	RT_NS_UTS,
-	RT_NS_USER,
-	RT_NS_CGROUP,
-	RT_NS_TIME,
-	RT_NS_NKINDS
 };
 
 struct rt_namespace {
@@ -186,6 +179,7 @@ struct rt_linux {
 	size_t n_sysctl;
 	bool has_personality;
 	char *personality_domain; /* owned: LINUX or LINUX32 */
+	char **personality_flags; /* owned, NULL-terminated, may be NULL (none are defined yet) */
 };
 
 struct rt_spec {
@@ -222,13 +216,6 @@ int rt_resources_parse(const char *json, size_t len, struct cg_resources *out, s
  * namespace mapped to the caller. Returned text is owned by the caller. */
 char *rt_spec_default_json(bool rootless, uid_t uid, gid_t gid);
 
-/* Name tables shared by the parser, the CLI and features. Return -1 if unknown. */
-int rt_cap_from_name(const char *name);
-const char *rt_cap_name(int cap);
-int rt_rlimit_from_name(const char *name);
-int rt_signal_from_name(const char *name); /* "KILL", "SIGKILL", "9" */
-const char *rt_ns_name(enum rt_ns_kind k);   /* "pid", "network", "mount", ... */
-int rt_ns_clone_flag(enum rt_ns_kind k);     /* CLONE_NEWPID ... */
-const char *rt_ns_proc_name(enum rt_ns_kind k); /* "pid", "net", "mnt", ... under /proc/PID/ns */
+/* Name tables (rt_cap_from_name, rt_signal_from_name, rt_ns_name, ...) are in names.h. */
 
 #endif
