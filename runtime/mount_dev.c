@@ -101,7 +101,7 @@ mount_dev_create(struct mount_ctx *ctx, const struct rt_device *d, struct err *e
 {
 	cleanup_close int dirfd = -1;
 	cleanup_free char *base = NULL;
-	mode_t type, mode = d->has_file_mode ? d->file_mode & 07777 : 0666;
+	mode_t type = 0, mode = d->has_file_mode ? d->file_mode & 07777 : 0666;
 
 	if (mount_dev_mode(d, &type, err) < 0)
 		return -1;
