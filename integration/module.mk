@@ -3,9 +3,9 @@
 
 INTEG_INIT := $(BUILD)/integration/init
 
-$(INTEG_INIT): integration/init.c
+$(INTEG_INIT): integration/init.c integration/init_probe.c integration/init.h integration/init_probe.h
 	@mkdir -p $(dir $@)
-	$(CC) -static -std=gnu17 -O2 -g -D_GNU_SOURCE $(WARN) -o $@ $<
+	$(CC) -static -std=gnu17 -O2 -g -D_GNU_SOURCE $(WARN) -o $@ integration/init.c integration/init_probe.c
 
 .PHONY: test-programs
 test-programs: $(INTEG_INIT)
