@@ -150,8 +150,10 @@ static void
 default_errno_ret(void **state)
 {
 	struct rt_seccomp_rule r[] = {
-		{.names = NAMES("exit_group", "exit", "getpid", "write", "rt_sigreturn",
-				"rt_sigprocmask", "munmap", "mmap", "brk", "futex"),
+		/* what the child, libc and ASan need after the filter is in */
+		{.names = NAMES("exit_group", "exit", "getpid", "gettid", "write", "rt_sigreturn",
+				"rt_sigprocmask", "rt_sigaction", "sigaltstack", "munmap", "mmap",
+				"mprotect", "madvise", "brk", "futex", "prctl", "tgkill"),
 		 .action = "SCMP_ACT_ALLOW"},
 	};
 	struct rt_seccomp s = {.default_action = "SCMP_ACT_ERRNO", .has_default_errno_ret = true,
