@@ -92,11 +92,11 @@ mount_resolve_openat2(int rootfd, const char *path, enum mount_create create, in
 		next = resolve_openat2_try(rootfd, clean);
 		if (next < 0 && errno == ENOENT) {
 			if (resolve_create(cur, s, last && create == MOUNT_CREATE_FILE) < 0)
-				return err_sys(err, "create %s", clean);
+				return err_sys(err, "%s: create %s", path, clean);
 			next = resolve_openat2_try(rootfd, clean);
 		}
 		if (next < 0)
-			return err_sys(err, "%s", clean);
+			return err_sys(err, "%s", path);
 		close(cur);
 		cur = next;
 		*e = saved;
@@ -172,13 +172,13 @@ walk_follow(struct walk *w, const char *name, bool *is_link)
 
 	*is_link = false;
 	n = readlinkat(w->dirs[w->depth], name, target, sizeof(target) - 1);
-	if (n < 0)
-		return errno == EINVAL ? 0 : -1; /* EINVAL: not a symlink (any more) */
-	*is_link = true;
+	if (n < 0) /* EINVAL: not a symlink; ENOENT: missing, the caller may create it */
+		return errno == EINVAL || errno == ENOENT ? 0 : -1;
 	if (++w->n_links > RESOLVE_MAX_LINKS) {
 		errno = ELOOP;
 		return -1;
 	}
+	*is_link = true;
 	target[n] = '\0';
 	if (target[0] == '/')
 		walk_to_root(w);

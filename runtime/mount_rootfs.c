@@ -18,6 +18,13 @@
 #include "base/xalloc.h"
 #include "spec.h"
 
+/* errno alone: the caller's "mount SRC on DEST" says the rest */
+static int
+mount_errno(struct err *err)
+{
+	return err_set(err, errno, "%s", strerror(errno));
+}
+
 void
 mount_env_from_spec(const struct rt_spec *spec, struct mount_env *env)
 {
@@ -117,14 +124,14 @@ mount_apply_bind(struct mount_ctx *ctx, const struct rt_mount *m, const struct m
 	if (!m->source || !*m->source)
 		return err_set(err, EINVAL, "bind mount without a source");
 	if (stat(m->source, &st) < 0)
-		return err_sys(err, "stat source");
+		return mount_errno(err);
 	if (mount_target_open(ctx, m->destination, NULL,
 			      S_ISDIR(st.st_mode) ? MOUNT_CREATE_DIR : MOUNT_CREATE_FILE, &fd,
 			      err) < 0)
 		return -1;
 	if (mount(m->source, mount_fdpath(fd, &fp), NULL, MS_BIND | (p->flags & MS_REC), NULL) <
 	    0)
-		return err_sys(err, "bind");
+		return mount_errno(err);
 	return mount_apply_bind_flags(ctx, m->destination, p, err);
 }
 
@@ -198,7 +205,7 @@ mount_apply_fs(struct mount_ctx *ctx, const struct rt_mount *m, const struct mou
 	    0) {
 		if (is_sysfs && errno == EPERM && ctx->env->userns)
 			return mount_sysfs_fallback(ctx, m, p, fd, err);
-		return err_sys(err, "mount");
+		return mount_errno(err);
 	}
 	if (keep_mode && mount_tmpfs_keep_mode(ctx, m->destination, st.st_mode, err) < 0)
 		return -1;

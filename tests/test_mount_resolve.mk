@@ -1,0 +1,1 @@
+$(BUILD)/tests/test_mount_resolve: TEST_LDFLAGS += -Wl,--wrap=sys_openat2
