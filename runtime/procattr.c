@@ -66,14 +66,17 @@ int
 procattr_setgroups_allowed(pid_t pid, bool *allowed, struct err *err)
 {
 	cleanup_free char *buf = NULL;
-	char path[64];
+	char dir[48], path[64];
+	struct stat st;
 
 	if (pid == 0)
-		snprintf(path, sizeof(path), "/proc/self/setgroups");
+		snprintf(dir, sizeof(dir), "/proc/self");
 	else
-		snprintf(path, sizeof(path), "/proc/%d/setgroups", (int)pid);
+		snprintf(dir, sizeof(dir), "/proc/%d", (int)pid);
+	snprintf(path, sizeof(path), "%s/setgroups", dir);
 	if (read_file_at(AT_FDCWD, path, &buf, NULL, err) < 0) {
-		if (err->code == ENOENT) { /* kernel < 3.19: always allowed */
+		/* the process exists but the file does not: kernel < 3.19, always allowed */
+		if (err->code == ENOENT && stat(dir, &st) == 0) {
 			err_clear(err);
 			*allowed = true;
 			return 0;
