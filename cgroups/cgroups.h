@@ -141,6 +141,7 @@ const char *cg_freezer_state_name(enum cg_freezer_state s);
  * (ETIMEDOUT, after undoing a half-done freeze). v1 freezer.state, v2 cgroup.freeze +
  * cgroup.events. ENOTSUP when there is no freezer. */
 int cg_freeze(struct cg *cg, bool frozen, struct err *err);
+/* The current state; CG_THAWED when there is no freezer at all (nothing can be paused). */
 int cg_freezer_state(struct cg *cg, enum cg_freezer_state *out, struct err *err);
 
 /* Pids in the cgroup (v1: the freezer or first hierarchy's cgroup.procs, recursively; v2:
@@ -187,7 +188,7 @@ struct cg_rdma_stat {
 };
 
 struct cg_pids_stat {
-	uint64_t current, limit; /* limit 0 = max */
+	uint64_t current, limit; /* limit "max": v1 0, v2 UINT64_MAX (as containerd) */
 };
 
 /* v1 */
@@ -195,7 +196,8 @@ struct cg_v1_mem_entry {
 	uint64_t limit, usage, max, failcnt;
 };
 struct cg_v1_blkio_entry {
-	char op[16]; /* "Read", "Write", "Sync", "Async", "Discard", "Total", "" */
+	char op[16];	 /* "Read", "Write", "Sync", "Async", "Discard", "" */
+	char device[32]; /* "/dev/sda" from /sys/dev/block, "" if unknown */
 	uint64_t major, minor, value;
 };
 struct cg_v1_blkio_list {
@@ -256,8 +258,8 @@ struct cg_stats_v2 {
 			pgmajfault, workingset_refault, workingset_activate, workingset_nodereclaim,
 			pgrefill, pgscan, pgsteal, pgactivate, pgdeactivate, pglazyfree,
 			pglazyfreed, thp_fault_alloc, thp_collapse_alloc;
-		/* memory.current, memory.max (0 = max), memory.swap.current, memory.swap.max,
-		 * memory.peak, memory.swap.peak (0 where the kernel lacks them) */
+		/* memory.current, memory.max, memory.swap.current, memory.swap.max, memory.peak,
+		 * memory.swap.peak ("max" = UINT64_MAX; 0 where the kernel lacks the file) */
 		uint64_t usage, usage_limit, swap_usage, swap_limit, max_usage, swap_max_usage;
 		struct cg_psi psi;     /* memory.pressure */
 		struct cg_kv_u64 *raw; /* owned: the whole memory.stat */
