@@ -65,8 +65,8 @@ caps_last_cap(int *last_cap, struct err *err)
 	errno = 0;
 	v = strtol(buf, &end, 10);
 	if (errno != 0 || end == buf || (*end != '\n' && *end != '\0') || v < 0 || v > 1000)
-		return err_set(err, EINVAL, "/proc/sys/kernel/cap_last_cap: unexpected content %.32s",
-			       buf);
+		return err_set(err, EINVAL,
+		               "/proc/sys/kernel/cap_last_cap: unexpected content %.32s", buf);
 	*last_cap = (int)v;
 	return 0;
 }
@@ -92,7 +92,7 @@ caps_before_setuid(const struct rt_caps *c, int last_cap, struct err *err)
 			if (errno == EINVAL)
 				continue;
 			return err_sys(err, "drop %s from the bounding set",
-				       caps_describe(what, sizeof(what), cap));
+			               caps_describe(what, sizeof(what), cap));
 		}
 	}
 	return 0;
@@ -116,7 +116,8 @@ caps_set_ambient(uint64_t ambient, int last_cap, struct err *err)
 		    errno != EPERM && errno != EINVAL) {
 			char what[64];
 
-			return err_sys(err, "raise ambient %s", caps_describe(what, sizeof(what), cap));
+			return err_sys(err, "raise ambient %s",
+			               caps_describe(what, sizeof(what), cap));
 		}
 	}
 	return 0;
@@ -142,7 +143,7 @@ caps_after_setuid(const struct rt_caps *c, int last_cap, struct err *err)
 	data[1].inheritable = (uint32_t)(inh >> 32);
 	if (sys_capset(&hdr, data) < 0)
 		return err_sys(err, "capset (effective %#llx, permitted %#llx, inheritable %#llx)",
-			       (unsigned long long)eff, (unsigned long long)perm,
-			       (unsigned long long)inh);
+		               (unsigned long long)eff, (unsigned long long)perm,
+		               (unsigned long long)inh);
 	return caps_set_ambient(c->ambient & mask, last_cap, err);
 }

@@ -33,17 +33,17 @@ procattr_rlimits_set(pid_t pid, const struct rt_rlimit *r, size_t n, struct err 
 		if (name == NULL)
 			return err_set(err, EINVAL, "unknown rlimit type %d", r[i].type);
 		if (r[i].soft > r[i].hard)
-			return err_set(err, EINVAL, "%s: soft limit %llu above hard limit %llu", name,
-				       (unsigned long long)r[i].soft,
-				       (unsigned long long)r[i].hard);
+			return err_set(err, EINVAL, "%s: soft limit %llu above hard limit %llu",
+			               name, (unsigned long long)r[i].soft,
+			               (unsigned long long)r[i].hard);
 		if (pid < 0)
 			rc = setrlimit((__rlimit_resource_t)r[i].type, &rl);
 		else
 			rc = prlimit(pid, (__rlimit_resource_t)r[i].type, &rl, NULL);
 		if (rc < 0)
 			return err_sys(err, "set %s (soft %llu, hard %llu)", name,
-				       (unsigned long long)r[i].soft,
-				       (unsigned long long)r[i].hard);
+			               (unsigned long long)r[i].soft,
+			               (unsigned long long)r[i].hard);
 	}
 	return 0;
 }
@@ -113,9 +113,9 @@ procattr_user_apply(const struct rt_user *u, bool setgroups_allowed, struct err 
 			return err_sys(err, "setgroups [%s]", gids);
 	} else if (u->n_additional_gids > 0) {
 		return err_set(err, EPERM,
-			       "cannot set additional gids [%s]: setgroups is denied in this user "
-			       "namespace",
-			       gids);
+		               "cannot set additional gids [%s]: setgroups is denied in this user "
+		               "namespace",
+		               gids);
 	}
 	if (setresgid(u->gid, u->gid, u->gid) < 0)
 		return err_sys(err, "setresgid to gid %u", u->gid);
@@ -151,9 +151,9 @@ struct procattr_sched_attr {
 static const char *
 procattr_policy_name(int policy)
 {
-	static const char *const names[] = {"SCHED_OTHER", "SCHED_FIFO",  "SCHED_RR",
-					    "SCHED_BATCH", "SCHED_ISO",	  "SCHED_IDLE",
-					    "SCHED_DEADLINE"};
+	static const char *const names[] = {"SCHED_OTHER",   "SCHED_FIFO", "SCHED_RR",
+	                                    "SCHED_BATCH",   "SCHED_ISO",  "SCHED_IDLE",
+	                                    "SCHED_DEADLINE"};
 
 	if (policy < 0 || (size_t)policy >= ARRAY_SIZE(names))
 		return "unknown policy";
@@ -176,7 +176,7 @@ procattr_scheduler_apply(pid_t pid, const struct rt_scheduler *s, struct err *er
 	a.sched_period = s->period;
 	if (sys_sched_setattr(pid, &a, 0) < 0)
 		return err_sys(err, "sched_setattr %s (%d, nice %d, priority %d)",
-			       procattr_policy_name(s->policy), s->policy, s->nice, s->priority);
+		               procattr_policy_name(s->policy), s->policy, s->nice, s->priority);
 	return 0;
 }
 
@@ -189,8 +189,8 @@ procattr_io_priority_apply(pid_t pid, const struct rt_io_priority *p, struct err
 		return err_set(err, EINVAL, "ioPriority: unknown class %d", p->class);
 	if (p->priority < 0 || p->priority > 7)
 		return err_set(err, EINVAL, "ioPriority: priority %d not in 0..7", p->priority);
-	if (sys_ioprio_set(IOPRIO_WHO_PROCESS_, pid, p->class << IOPRIO_CLASS_SHIFT_ | p->priority) <
-	    0)
+	if (sys_ioprio_set(IOPRIO_WHO_PROCESS_, pid,
+	                   p->class << IOPRIO_CLASS_SHIFT_ | p->priority) < 0)
 		return err_sys(err, "ioprio_set (class %d, priority %d)", p->class, p->priority);
 	return 0;
 }
@@ -240,8 +240,8 @@ procattr_keyring_add_search(long key, struct err *err)
 	errno = 0;
 	perm = strtoul(p, &end, 16);
 	if (errno != 0 || end == p || *end != ';')
-		return err_set(err, EINVAL, "describe session keyring: bad permissions in \"%.64s\"",
-			       desc);
+		return err_set(err, EINVAL,
+		               "describe session keyring: bad permissions in \"%.64s\"", desc);
 	if (sys_keyctl(KEYCTL_SETPERM_, (unsigned long)key, perm | KEY_USR_SEARCH_, 0, 0) < 0)
 		return err_sys(err, "set session keyring permissions");
 	return 0;
@@ -254,7 +254,8 @@ procattr_session_keyring(const char *id, struct err *err)
 	long key;
 
 	if (id != NULL && (size_t)snprintf(name, sizeof(name), "_ses.%s", id) >= sizeof(name))
-		return err_set(err, ENAMETOOLONG, "session keyring name for %.32s...: too long", id);
+		return err_set(err, ENAMETOOLONG, "session keyring name for %.32s...: too long",
+		               id);
 	key = sys_keyctl_join(id != NULL ? name : NULL);
 	if (key < 0) {
 		/* keyrings unsupported, or the keyctl syscalls are blocked by an outer seccomp
@@ -300,12 +301,13 @@ procattr_cpu_number(const char **s, unsigned long *out, const char *list, struct
 	char *end = NULL;
 
 	if (*p < '0' || *p > '9')
-		return err_set(err, EINVAL, "cpu list \"%s\": expected a number at \"%s\"", list, p);
+		return err_set(err, EINVAL, "cpu list \"%s\": expected a number at \"%s\"", list,
+		               p);
 	errno = 0;
 	*out = strtoul(p, &end, 10);
 	if (errno != 0 || *out > PROCATTR_MAX_CPU)
 		return err_set(err, EINVAL, "cpu list \"%s\": cpu %.*s out of range", list,
-			       (int)(end - p), p);
+		               (int)(end - p), p);
 	*s = procattr_skip_space(end);
 	return 0;
 }
@@ -313,7 +315,7 @@ procattr_cpu_number(const char **s, unsigned long *out, const char *list, struct
 /* Parses into ranges[] (pairs lo, hi), *n of them. */
 static int
 procattr_cpu_ranges(const char *list, unsigned long (*ranges)[2], size_t cap, size_t *n,
-		    struct err *err)
+                    struct err *err)
 {
 	const char *s = procattr_skip_space(list);
 
@@ -329,8 +331,9 @@ procattr_cpu_ranges(const char *list, unsigned long (*ranges)[2], size_t cap, si
 			if (procattr_cpu_number(&s, &hi, list, err) < 0)
 				return -1;
 			if (hi < lo)
-				return err_set(err, EINVAL, "cpu list \"%s\": range %lu-%lu is reversed",
-					       list, lo, hi);
+				return err_set(err, EINVAL,
+				               "cpu list \"%s\": range %lu-%lu is reversed", list,
+				               lo, hi);
 		}
 		if (*n == cap)
 			return err_set(err, EINVAL, "cpu list \"%s\": too many elements", list);
@@ -339,7 +342,8 @@ procattr_cpu_ranges(const char *list, unsigned long (*ranges)[2], size_t cap, si
 		if (*s == ',') {
 			s = procattr_skip_space(s + 1);
 			if (*s == '\0')
-				return err_set(err, EINVAL, "cpu list \"%s\": trailing comma", list);
+				return err_set(err, EINVAL, "cpu list \"%s\": trailing comma",
+				               list);
 		} else if (*s != '\0') {
 			return err_set(err, EINVAL, "cpu list \"%s\": unexpected \"%s\"", list, s);
 		}

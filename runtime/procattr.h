@@ -51,7 +51,7 @@ int procattr_oom_score_adj_write(pid_t pid, int adj, struct err *err);
 /* A CPU set parsed from a list such as "0-3,5,7-8". */
 struct procattr_cpuset {
 	cpu_set_t *set; /* owned (CPU_ALLOC) */
-	size_t size;	/* bytes, as sched_setaffinity takes */
+	size_t size;    /* bytes, as sched_setaffinity takes */
 };
 
 /* (parent: it allocates) Parses an execCPUAffinity list. Errors name the bad element. An empty

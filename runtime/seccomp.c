@@ -45,16 +45,19 @@ cleanup_scmp_fn(scmp_filter_ctx *ctx)
  * the field for errors ("defaultAction", "syscalls[3].action"). */
 static int
 seccomp_action(const char *name, bool has_errno, uint32_t errno_ret, const char *what,
-	       uint32_t *out, struct err *err)
+               uint32_t *out, struct err *err)
 {
 	static const struct {
 		const char *name;
 		uint32_t action;
 	} plain[] = {
-		{"SCMP_ACT_KILL", SCMP_ACT_KILL_THREAD}, {"SCMP_ACT_KILL_THREAD", SCMP_ACT_KILL_THREAD},
-		{"SCMP_ACT_KILL_PROCESS", SCMP_ACT_KILL_PROCESS}, {"SCMP_ACT_TRAP", SCMP_ACT_TRAP},
-		{"SCMP_ACT_ALLOW", SCMP_ACT_ALLOW}, {"SCMP_ACT_LOG", SCMP_ACT_LOG},
-		{"SCMP_ACT_NOTIFY", SCMP_ACT_NOTIFY},
+	    {"SCMP_ACT_KILL", SCMP_ACT_KILL_THREAD},
+	    {"SCMP_ACT_KILL_THREAD", SCMP_ACT_KILL_THREAD},
+	    {"SCMP_ACT_KILL_PROCESS", SCMP_ACT_KILL_PROCESS},
+	    {"SCMP_ACT_TRAP", SCMP_ACT_TRAP},
+	    {"SCMP_ACT_ALLOW", SCMP_ACT_ALLOW},
+	    {"SCMP_ACT_LOG", SCMP_ACT_LOG},
+	    {"SCMP_ACT_NOTIFY", SCMP_ACT_NOTIFY},
 	};
 	uint32_t e = has_errno ? errno_ret : EPERM;
 
@@ -65,7 +68,7 @@ seccomp_action(const char *name, bool has_errno, uint32_t errno_ret, const char 
 	if (is_errno || strcmp(name, "SCMP_ACT_TRACE") == 0) {
 		if (e > SECCOMP_MAX_ERRNO)
 			return err_set(err, EINVAL, "seccomp: %s: errnoRet %u out of range (0..%d)",
-				       what, e, SECCOMP_MAX_ERRNO);
+			               what, e, SECCOMP_MAX_ERRNO);
 		*out = is_errno ? SCMP_ACT_ERRNO(e) : SCMP_ACT_TRACE(e);
 		return 0;
 	}
@@ -73,10 +76,11 @@ seccomp_action(const char *name, bool has_errno, uint32_t errno_ret, const char 
 		if (strcmp(name, plain[i].name) != 0)
 			continue;
 		if (has_errno)
-			return err_set(err, EINVAL,
-				       "seccomp: %s: errnoRet is only valid with SCMP_ACT_ERRNO and "
-				       "SCMP_ACT_TRACE, not %s",
-				       what, name);
+			return err_set(
+			    err, EINVAL,
+			    "seccomp: %s: errnoRet is only valid with SCMP_ACT_ERRNO and "
+			    "SCMP_ACT_TRACE, not %s",
+			    what, name);
 		*out = plain[i].action;
 		return 0;
 	}
@@ -99,7 +103,8 @@ seccomp_add_arches(scmp_filter_ctx ctx, char *const *arches, struct err *err)
 			n = strlen(a + sizeof(prefix) - 1);
 			if (n > 0 && n < sizeof(lower)) {
 				for (size_t j = 0; j <= n; j++)
-					lower[j] = (char)tolower((unsigned char)a[sizeof(prefix) - 1 + j]);
+					lower[j] =
+					    (char)tolower((unsigned char)a[sizeof(prefix) - 1 + j]);
 				token = seccomp_arch_resolve_name(lower);
 			}
 		}
@@ -107,7 +112,8 @@ seccomp_add_arches(scmp_filter_ctx ctx, char *const *arches, struct err *err)
 			return err_set(err, EINVAL, "seccomp: unknown architecture \"%s\"", a);
 		r = seccomp_arch_add(ctx, token);
 		if (r < 0 && r != -EEXIST)
-			return err_set(err, -r, "seccomp: add architecture %s: %s", a, strerror(-r));
+			return err_set(err, -r, "seccomp: add architecture %s: %s", a,
+			               strerror(-r));
 	}
 	return 0;
 }
@@ -120,10 +126,10 @@ seccomp_flags(char *const *flags, unsigned int *out, struct err *err)
 		const char *name;
 		unsigned long flag;
 	} known[] = {
-		{"SECCOMP_FILTER_FLAG_TSYNC", SECCOMP_FILTER_FLAG_TSYNC},
-		{"SECCOMP_FILTER_FLAG_LOG", SECCOMP_FILTER_FLAG_LOG},
-		{"SECCOMP_FILTER_FLAG_SPEC_ALLOW", SECCOMP_FILTER_FLAG_SPEC_ALLOW},
-		{"SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV", SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV},
+	    {"SECCOMP_FILTER_FLAG_TSYNC", SECCOMP_FILTER_FLAG_TSYNC},
+	    {"SECCOMP_FILTER_FLAG_LOG", SECCOMP_FILTER_FLAG_LOG},
+	    {"SECCOMP_FILTER_FLAG_SPEC_ALLOW", SECCOMP_FILTER_FLAG_SPEC_ALLOW},
+	    {"SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV", SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV},
 	};
 
 	*out = 0;
@@ -147,10 +153,13 @@ seccomp_op(const char *name, enum scmp_compare *out)
 		const char *name;
 		enum scmp_compare op;
 	} ops[] = {
-		{"SCMP_CMP_NE", SCMP_CMP_NE}, {"SCMP_CMP_LT", SCMP_CMP_LT},
-		{"SCMP_CMP_LE", SCMP_CMP_LE}, {"SCMP_CMP_EQ", SCMP_CMP_EQ},
-		{"SCMP_CMP_GE", SCMP_CMP_GE}, {"SCMP_CMP_GT", SCMP_CMP_GT},
-		{"SCMP_CMP_MASKED_EQ", SCMP_CMP_MASKED_EQ},
+	    {"SCMP_CMP_NE", SCMP_CMP_NE},
+	    {"SCMP_CMP_LT", SCMP_CMP_LT},
+	    {"SCMP_CMP_LE", SCMP_CMP_LE},
+	    {"SCMP_CMP_EQ", SCMP_CMP_EQ},
+	    {"SCMP_CMP_GE", SCMP_CMP_GE},
+	    {"SCMP_CMP_GT", SCMP_CMP_GT},
+	    {"SCMP_CMP_MASKED_EQ", SCMP_CMP_MASKED_EQ},
 	};
 
 	for (size_t i = 0; name != NULL && i < ARRAY_SIZE(ops); i++) {
@@ -166,30 +175,31 @@ seccomp_op(const char *name, enum scmp_compare *out)
  * libseccomp cannot AND together: each then becomes a rule of its own (as runc does). */
 static int
 seccomp_conditions(const struct rt_seccomp_rule *r, size_t idx, struct scmp_arg_cmp *cmp,
-		   bool *split, struct err *err)
+                   bool *split, struct err *err)
 {
 	unsigned seen = 0;
 
 	*split = false;
 	if (r->n_args > 6)
 		return err_set(err, EINVAL, "seccomp: syscalls[%zu]: %zu args, at most 6", idx,
-			       r->n_args);
+		               r->n_args);
 	for (size_t i = 0; i < r->n_args; i++) {
 		const struct rt_seccomp_arg *a = &r->args[i];
 		enum scmp_compare op;
 
 		if (a->index > 5)
-			return err_set(err, EINVAL, "seccomp: syscalls[%zu].args[%zu]: index %u > 5",
-				       idx, i, a->index);
+			return err_set(err, EINVAL,
+			               "seccomp: syscalls[%zu].args[%zu]: index %u > 5", idx, i,
+			               a->index);
 		if (seccomp_op(a->op, &op) < 0)
 			return err_set(err, EINVAL,
-				       "seccomp: syscalls[%zu].args[%zu]: unknown operator \"%s\"",
-				       idx, i, a->op != NULL ? a->op : "");
+			               "seccomp: syscalls[%zu].args[%zu]: unknown operator \"%s\"",
+			               idx, i, a->op != NULL ? a->op : "");
 		if (seen & (1u << a->index))
 			*split = true;
 		seen |= 1u << a->index;
-		cmp[i] = (struct scmp_arg_cmp){.arg = a->index, .op = op, .datum_a = a->value,
-					       .datum_b = a->value_two};
+		cmp[i] = (struct scmp_arg_cmp){
+		    .arg = a->index, .op = op, .datum_a = a->value, .datum_b = a->value_two};
 	}
 	return 0;
 }
@@ -197,7 +207,7 @@ seccomp_conditions(const struct rt_seccomp_rule *r, size_t idx, struct scmp_arg_
 /* Adds rule idx for every name; *notify is set when it uses SCMP_ACT_NOTIFY. */
 static int
 seccomp_add_rule(scmp_filter_ctx ctx, const struct rt_seccomp_rule *r, size_t idx,
-		 uint32_t def_action, bool *notify, struct err *err)
+                 uint32_t def_action, bool *notify, struct err *err)
 {
 	struct scmp_arg_cmp cmp[6];
 	char what[48];
@@ -218,7 +228,8 @@ seccomp_add_rule(scmp_filter_ctx ctx, const struct rt_seccomp_rule *r, size_t id
 			return err_set(err, EINVAL, "seccomp: unknown syscall \"%s\"", name);
 		if (action == SCMP_ACT_NOTIFY && strcmp(name, "write") == 0)
 			/* the child writes to the sync socket after loading the filter */
-			return err_set(err, EINVAL, "seccomp: SCMP_ACT_NOTIFY cannot be used for write");
+			return err_set(err, EINVAL,
+			               "seccomp: SCMP_ACT_NOTIFY cannot be used for write");
 		if (action == def_action)
 			continue; /* redundant, and libseccomp refuses it */
 		if (!split)
@@ -227,7 +238,7 @@ seccomp_add_rule(scmp_filter_ctx ctx, const struct rt_seccomp_rule *r, size_t id
 			rc = seccomp_rule_add_array(ctx, action, nr, 1, &cmp[j]);
 		if (rc < 0)
 			return err_set(err, -rc, "seccomp: add rule for syscall \"%s\": %s", name,
-				       strerror(-rc));
+			               strerror(-rc));
 		if (action == SCMP_ACT_NOTIFY)
 			*notify = true;
 	}
@@ -256,7 +267,7 @@ seccomp_export(scmp_filter_ctx ctx, struct seccomp_prog *out, struct err *err)
 		return err_set(err, EIO, "seccomp: exported BPF has odd size %zu", len);
 	if (len / sizeof(struct sock_filter) > SECCOMP_MAX_INSNS)
 		return err_set(err, E2BIG, "seccomp: filter too large (%zu instructions, max %d)",
-			       len / sizeof(struct sock_filter), SECCOMP_MAX_INSNS);
+		               len / sizeof(struct sock_filter), SECCOMP_MAX_INSNS);
 	out->len = len / sizeof(struct sock_filter);
 	out->filter = take_ptr(buf);
 	return 0;
@@ -268,9 +279,11 @@ seccomp_check_listener(const struct rt_seccomp *s, bool has_notify, struct err *
 {
 	if (s->listener_metadata != NULL && s->listener_metadata[0] != '\0' &&
 	    (s->listener_path == NULL || s->listener_path[0] == '\0'))
-		return err_set(err, EINVAL, "seccomp: listenerMetadata is set without listenerPath");
+		return err_set(err, EINVAL,
+		               "seccomp: listenerMetadata is set without listenerPath");
 	if (has_notify && (s->listener_path == NULL || s->listener_path[0] == '\0'))
-		return err_set(err, EINVAL, "seccomp: SCMP_ACT_NOTIFY is used but listenerPath is not set");
+		return err_set(err, EINVAL,
+		               "seccomp: SCMP_ACT_NOTIFY is used but listenerPath is not set");
 	return 0;
 }
 
@@ -284,10 +297,11 @@ seccomp_compile(const struct rt_seccomp *s, struct seccomp_prog *out, struct err
 
 	memset(out, 0, sizeof(*out));
 	if (seccomp_action(s->default_action, s->has_default_errno_ret, s->default_errno_ret,
-			   "defaultAction", &def, err) < 0)
+	                   "defaultAction", &def, err) < 0)
 		return -1;
 	if (def == SCMP_ACT_NOTIFY)
-		return err_set(err, EINVAL, "seccomp: SCMP_ACT_NOTIFY cannot be the default action");
+		return err_set(err, EINVAL,
+		               "seccomp: SCMP_ACT_NOTIFY cannot be the default action");
 	if (seccomp_flags(s->flags, &flags, err) < 0)
 		return -1;
 	ctx = seccomp_init(def);
@@ -328,7 +342,7 @@ int
 seccomp_prog_load(const struct seccomp_prog *p, int *notify_fd, struct err *err)
 {
 	struct sock_fprog prog = {.len = (unsigned short)p->len,
-				  .filter = (struct sock_filter *)p->filter};
+	                          .filter = (struct sock_filter *)p->filter};
 	int r;
 
 	*notify_fd = -1;
@@ -357,8 +371,9 @@ seccomp_listener_message(pid_t pid, const char *metadata, const char *state_json
 		meta = xasprintf(",\"metadata\":\"%s\"", esc);
 		free(esc);
 	}
-	return xasprintf("{\"ociVersion\":\"%s\",\"fds\":[\"seccompFd\"],\"pid\":%d%s,\"state\":%s}",
-			 RT_OCI_VERSION, (int)pid, meta != NULL ? meta : "", state_json);
+	return xasprintf(
+	    "{\"ociVersion\":\"%s\",\"fds\":[\"seccompFd\"],\"pid\":%d%s,\"state\":%s}",
+	    RT_OCI_VERSION, (int)pid, meta != NULL ? meta : "", state_json);
 }
 
 /* Sends all of msg, the fd with the first sendmsg only (as the spec asks). */
@@ -393,8 +408,8 @@ seccomp_send_all(int sock, const char *msg, size_t len, int fd, struct err *err)
 }
 
 int
-seccomp_send_listener(const char *listener_path, int notify_fd, pid_t pid,
-		      const char *metadata, const char *state_json, struct err *err)
+seccomp_send_listener(const char *listener_path, int notify_fd, pid_t pid, const char *metadata,
+                      const char *state_json, struct err *err)
 {
 	struct sockaddr_un addr = {.sun_family = AF_UNIX};
 	cleanup_close int sock = -1;
@@ -404,7 +419,7 @@ seccomp_send_listener(const char *listener_path, int notify_fd, pid_t pid,
 		return err_set(err, EINVAL, "seccomp: no listenerPath");
 	if (strlen(listener_path) >= sizeof(addr.sun_path))
 		return err_set(err, ENAMETOOLONG, "seccomp listener %s: path too long",
-			       listener_path);
+		               listener_path);
 	memcpy(addr.sun_path, listener_path, strlen(listener_path) + 1);
 	sock = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	if (sock < 0)

@@ -20,8 +20,8 @@
 #include "spec.h"
 
 struct seccomp_prog {
-	void *filter;	    /* owned: struct sock_filter[len] */
-	size_t len;	    /* number of BPF instructions */
+	void *filter;       /* owned: struct sock_filter[len] */
+	size_t len;         /* number of BPF instructions */
 	unsigned int flags; /* SECCOMP_FILTER_FLAG_* for seccomp(2), NEW_LISTENER included */
 	bool has_notify;    /* some action is SCMP_ACT_NOTIFY: loading returns a listener fd */
 };
@@ -43,7 +43,7 @@ char *seccomp_listener_message(pid_t pid, const char *metadata, const char *stat
 
 /* (parent) Connects to the unix socket listener_path and sends the message above with
  * notify_fd attached (SCM_RIGHTS). Does not close notify_fd. */
-int seccomp_send_listener(const char *listener_path, int notify_fd, pid_t pid,
-			  const char *metadata, const char *state_json, struct err *err);
+int seccomp_send_listener(const char *listener_path, int notify_fd, pid_t pid, const char *metadata,
+                          const char *state_json, struct err *err);
 
 #endif

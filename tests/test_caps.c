@@ -33,7 +33,7 @@ static struct call calls[256];
 static size_t n_calls;
 static bool passthrough;
 static uint64_t already_dropped; /* PR_CAPBSET_READ returns 0 for these */
-static int fail_option = -1;	 /* this prctl option (with a2 == fail_arg) fails ... */
+static int fail_option = -1;     /* this prctl option (with a2 == fail_arg) fails ... */
 static unsigned long fail_arg;
 static int fail_errno; /* ... with this errno */
 static int capset_errno;
@@ -107,7 +107,7 @@ assert_call(size_t i, int option, unsigned long a2, unsigned long a3)
 	assert_true(i < n_calls);
 	if (calls[i].option != option || calls[i].a2 != a2 || calls[i].a3 != a3)
 		fail_msg("call %zu: prctl(%d, %lu, %lu), want prctl(%d, %lu, %lu)", i,
-			 calls[i].option, calls[i].a2, calls[i].a3, option, a2, a3);
+		         calls[i].option, calls[i].a2, calls[i].a3, option, a2, a3);
 }
 
 /* --- before setuid --- */
@@ -189,9 +189,9 @@ static void
 after_setuid_sets_all_sets_masked_to_last_cap(void **state)
 {
 	struct rt_caps c = {.effective = BIT(CAP_NET_BIND_SERVICE) | BIT(33) | BIT(45),
-			    .permitted = BIT(CAP_NET_BIND_SERVICE) | BIT(33) | BIT(CAP_CHOWN),
-			    .inheritable = BIT(CAP_NET_RAW),
-			    .ambient = BIT(CAP_NET_BIND_SERVICE) | BIT(CAP_CHOWN) | BIT(41)};
+	                    .permitted = BIT(CAP_NET_BIND_SERVICE) | BIT(33) | BIT(CAP_CHOWN),
+	                    .inheritable = BIT(CAP_NET_RAW),
+	                    .ambient = BIT(CAP_NET_BIND_SERVICE) | BIT(CAP_CHOWN) | BIT(41)};
 	struct err err = {0};
 
 	(void)state;
@@ -222,9 +222,9 @@ after_setuid_empty_sets_clear_everything(void **state)
 	assert_int_equal(caps_after_setuid(&c, 40, &err), 0);
 	assert_int_equal(capset_at, 1);
 	assert_int_equal(capset_data[0].effective | capset_data[1].effective |
-				 capset_data[0].permitted | capset_data[1].permitted |
-				 capset_data[0].inheritable | capset_data[1].inheritable,
-			 0);
+	                     capset_data[0].permitted | capset_data[1].permitted |
+	                     capset_data[0].inheritable | capset_data[1].inheritable,
+	                 0);
 	assert_call(1, PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0);
 	assert_int_equal(n_calls, 2);
 }
@@ -289,7 +289,7 @@ last_cap_matches_proc(void **state)
 	passthrough = true;
 	assert_int_equal(caps_last_cap(&last, &err), 0);
 	assert_int_equal(read_file_at(AT_FDCWD, "/proc/sys/kernel/cap_last_cap", &buf, NULL, &err),
-			 0);
+	                 0);
 	assert_int_equal(last, atoi(buf));
 	assert_true(last >= 36);
 }
@@ -349,8 +349,11 @@ static void
 real_non_root_user_keeps_exactly_its_caps(void **state)
 {
 	uint64_t some = BIT(CAP_CHOWN) | BIT(CAP_NET_BIND_SERVICE);
-	struct rt_caps c = {.bounding = some | BIT(CAP_KILL), .effective = some,
-			    .permitted = some, .inheritable = some, .ambient = some};
+	struct rt_caps c = {.bounding = some | BIT(CAP_KILL),
+	                    .effective = some,
+	                    .permitted = some,
+	                    .inheritable = some,
+	                    .ambient = some};
 
 	(void)state;
 	if (getuid() != 0 || status_caps("CapEff") != status_caps("CapBnd"))
@@ -363,8 +366,8 @@ static void
 real_absent_sets_are_empty(void **state)
 {
 	struct rt_caps none = {0};
-	struct rt_caps root = {.bounding = BIT(CAP_CHOWN), .effective = BIT(CAP_CHOWN),
-			       .permitted = BIT(CAP_CHOWN)};
+	struct rt_caps root = {
+	    .bounding = BIT(CAP_CHOWN), .effective = BIT(CAP_CHOWN), .permitted = BIT(CAP_CHOWN)};
 
 	(void)state;
 	if (getuid() != 0 || status_caps("CapEff") != status_caps("CapBnd"))
@@ -379,17 +382,17 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup(before_setuid_keeps_caps_then_drops_the_rest, reset),
-		cmocka_unit_test_setup(before_setuid_skips_caps_already_dropped, reset),
-		cmocka_unit_test_setup(before_setuid_names_the_cap_it_cannot_drop, reset),
-		cmocka_unit_test_setup(before_setuid_keepcaps_failure, reset),
-		cmocka_unit_test_setup(after_setuid_sets_all_sets_masked_to_last_cap, reset),
-		cmocka_unit_test_setup(after_setuid_empty_sets_clear_everything, reset),
-		cmocka_unit_test_setup(after_setuid_capset_failure, reset),
-		cmocka_unit_test_setup(after_setuid_ambient_errors, reset),
-		cmocka_unit_test_setup(last_cap_matches_proc, reset),
-		cmocka_unit_test_setup(real_non_root_user_keeps_exactly_its_caps, reset),
-		cmocka_unit_test_setup(real_absent_sets_are_empty, reset),
+	    cmocka_unit_test_setup(before_setuid_keeps_caps_then_drops_the_rest, reset),
+	    cmocka_unit_test_setup(before_setuid_skips_caps_already_dropped, reset),
+	    cmocka_unit_test_setup(before_setuid_names_the_cap_it_cannot_drop, reset),
+	    cmocka_unit_test_setup(before_setuid_keepcaps_failure, reset),
+	    cmocka_unit_test_setup(after_setuid_sets_all_sets_masked_to_last_cap, reset),
+	    cmocka_unit_test_setup(after_setuid_empty_sets_clear_everything, reset),
+	    cmocka_unit_test_setup(after_setuid_capset_failure, reset),
+	    cmocka_unit_test_setup(after_setuid_ambient_errors, reset),
+	    cmocka_unit_test_setup(last_cap_matches_proc, reset),
+	    cmocka_unit_test_setup(real_non_root_user_keeps_exactly_its_caps, reset),
+	    cmocka_unit_test_setup(real_absent_sets_are_empty, reset),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

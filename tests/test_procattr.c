@@ -122,16 +122,16 @@ cpuset_parse_errors(void **state)
 	static const struct {
 		const char *list, *want;
 	} bad[] = {
-		{"3-1", "range 3-1 is reversed"},
-		{"1,,2", "expected a number at \",2\""},
-		{"a", "expected a number at \"a\""},
-		{"1-", "expected a number at \"\""},
-		{"-1", "expected a number at \"-1\""},
-		{"1,", "trailing comma"},
-		{"99999999", "cpu 99999999 out of range"},
-		{"1 2", "unexpected \"2\""},
-		{"0x3", "unexpected \"x3\""},
-		{"0-3;5", "unexpected \";5\""},
+	    {"3-1", "range 3-1 is reversed"},
+	    {"1,,2", "expected a number at \",2\""},
+	    {"a", "expected a number at \"a\""},
+	    {"1-", "expected a number at \"\""},
+	    {"-1", "expected a number at \"-1\""},
+	    {"1,", "trailing comma"},
+	    {"99999999", "cpu 99999999 out of range"},
+	    {"1 2", "unexpected \"2\""},
+	    {"0x3", "unexpected \"x3\""},
+	    {"0-3;5", "unexpected \";5\""},
 	};
 
 	(void)state;
@@ -272,8 +272,12 @@ static int
 child_user(void *arg)
 {
 	uint32_t gids[] = {2000, 2001};
-	struct rt_user u = {.uid = 1000, .gid = 1001, .additional_gids = gids,
-			    .n_additional_gids = 2, .has_umask = true, .umask = 027};
+	struct rt_user u = {.uid = 1000,
+	                    .gid = 1001,
+	                    .additional_gids = gids,
+	                    .n_additional_gids = 2,
+	                    .has_umask = true,
+	                    .umask = 027};
 	struct err err = {0};
 	uid_t r, e, s;
 	gid_t rg, eg, sg, list[8];
@@ -311,8 +315,8 @@ static int
 child_user_errors(void *arg)
 {
 	uint32_t gids[] = {2000, 2001};
-	struct rt_user with_gids = {.uid = 0, .gid = 0, .additional_gids = gids,
-				    .n_additional_gids = 2};
+	struct rt_user with_gids = {
+	    .uid = 0, .gid = 0, .additional_gids = gids, .n_additional_gids = 2};
 	struct rt_user to_root = {.uid = 0, .gid = 0};
 	struct err err = {0};
 
@@ -571,20 +575,13 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(cpuset_parse_lists),
-		cmocka_unit_test(cpuset_parse_errors),
-		cmocka_unit_test(cpuset_apply_real),
-		cmocka_unit_test(rlimits_apply_self),
-		cmocka_unit_test(rlimits_apply_pid),
-		cmocka_unit_test(rlimits_errors_name_the_limit),
-		cmocka_unit_test(user_apply_real),
-		cmocka_unit_test(setgroups_allowed_reads_proc),
-		cmocka_unit_test(no_new_privs_real),
-		cmocka_unit_test(scheduler_real),
-		cmocka_unit_test(io_priority_real),
-		cmocka_unit_test(personality_real),
-		cmocka_unit_test(session_keyring_real),
-		cmocka_unit_test(oom_score_adj_from_parent),
+	    cmocka_unit_test(cpuset_parse_lists),   cmocka_unit_test(cpuset_parse_errors),
+	    cmocka_unit_test(cpuset_apply_real),    cmocka_unit_test(rlimits_apply_self),
+	    cmocka_unit_test(rlimits_apply_pid),    cmocka_unit_test(rlimits_errors_name_the_limit),
+	    cmocka_unit_test(user_apply_real),      cmocka_unit_test(setgroups_allowed_reads_proc),
+	    cmocka_unit_test(no_new_privs_real),    cmocka_unit_test(scheduler_real),
+	    cmocka_unit_test(io_priority_real),     cmocka_unit_test(personality_real),
+	    cmocka_unit_test(session_keyring_real), cmocka_unit_test(oom_score_adj_from_parent),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -32,8 +32,8 @@
 static struct rt_seccomp
 profile_one(struct rt_seccomp_rule *rule)
 {
-	struct rt_seccomp s = {.default_action = "SCMP_ACT_ALLOW", .syscalls = rule,
-			       .n_syscalls = rule ? 1 : 0};
+	struct rt_seccomp s = {
+	    .default_action = "SCMP_ACT_ALLOW", .syscalls = rule, .n_syscalls = rule ? 1 : 0};
 	return s;
 }
 
@@ -70,7 +70,7 @@ assert_exit0(int st)
 {
 	if (!WIFEXITED(st) || WEXITSTATUS(st) != 0)
 		fail_msg("child: exited %d, signal %d", WIFEXITED(st) ? WEXITSTATUS(st) : -1,
-			 WIFSIGNALED(st) ? WTERMSIG(st) : 0);
+		         WIFSIGNALED(st) ? WTERMSIG(st) : 0);
 }
 
 static int
@@ -114,8 +114,10 @@ child_getcwd_eperm(const struct seccomp_prog *p)
 static void
 errno_ret_blocks_getcwd(void **state)
 {
-	struct rt_seccomp_rule r = {.names = NAMES("getcwd", "chmod"), .action = "SCMP_ACT_ERRNO",
-				    .has_errno_ret = true, .errno_ret = 42};
+	struct rt_seccomp_rule r = {.names = NAMES("getcwd", "chmod"),
+	                            .action = "SCMP_ACT_ERRNO",
+	                            .has_errno_ret = true,
+	                            .errno_ret = 42};
 	struct rt_seccomp s = profile_one(&r);
 	struct seccomp_prog p;
 	struct err err = {0};
@@ -150,14 +152,17 @@ static void
 default_errno_ret(void **state)
 {
 	struct rt_seccomp_rule r[] = {
-		/* what the child, libc and ASan need after the filter is in */
-		{.names = NAMES("exit_group", "exit", "getpid", "gettid", "write", "rt_sigreturn",
-				"rt_sigprocmask", "rt_sigaction", "sigaltstack", "munmap", "mmap",
-				"mprotect", "madvise", "brk", "futex", "prctl", "tgkill"),
-		 .action = "SCMP_ACT_ALLOW"},
+	    /* what the child, libc and ASan need after the filter is in */
+	    {.names = NAMES("exit_group", "exit", "getpid", "gettid", "write", "rt_sigreturn",
+	                    "rt_sigprocmask", "rt_sigaction", "sigaltstack", "munmap", "mmap",
+	                    "mprotect", "madvise", "brk", "futex", "prctl", "tgkill"),
+	     .action = "SCMP_ACT_ALLOW"},
 	};
-	struct rt_seccomp s = {.default_action = "SCMP_ACT_ERRNO", .has_default_errno_ret = true,
-			       .default_errno_ret = 42, .syscalls = r, .n_syscalls = 1};
+	struct rt_seccomp s = {.default_action = "SCMP_ACT_ERRNO",
+	                       .has_default_errno_ret = true,
+	                       .default_errno_ret = 42,
+	                       .syscalls = r,
+	                       .n_syscalls = 1};
 	struct seccomp_prog p;
 	struct err err = {0};
 
@@ -188,10 +193,14 @@ child_kill_masked(const struct seccomp_prog *p)
 static void
 masked_eq_uses_value_two(void **state)
 {
-	struct rt_seccomp_arg a = {.index = 1, .value = 0x0c, .value_two = 0x04,
-				   .op = "SCMP_CMP_MASKED_EQ"};
-	struct rt_seccomp_rule r = {.names = NAMES("kill"), .action = "SCMP_ACT_ERRNO",
-				    .has_errno_ret = true, .errno_ret = 44, .args = &a, .n_args = 1};
+	struct rt_seccomp_arg a = {
+	    .index = 1, .value = 0x0c, .value_two = 0x04, .op = "SCMP_CMP_MASKED_EQ"};
+	struct rt_seccomp_rule r = {.names = NAMES("kill"),
+	                            .action = "SCMP_ACT_ERRNO",
+	                            .has_errno_ret = true,
+	                            .errno_ret = 44,
+	                            .args = &a,
+	                            .n_args = 1};
 	struct rt_seccomp s = profile_one(&r);
 	struct seccomp_prog p;
 	struct err err = {0};
@@ -220,9 +229,13 @@ static void
 same_argument_twice_is_or(void **state)
 {
 	struct rt_seccomp_arg a[] = {{.index = 1, .value = SIGUSR1, .op = "SCMP_CMP_EQ"},
-				     {.index = 1, .value = SIGUSR2, .op = "SCMP_CMP_EQ"}};
-	struct rt_seccomp_rule r = {.names = NAMES("kill"), .action = "SCMP_ACT_ERRNO",
-				    .has_errno_ret = true, .errno_ret = 45, .args = a, .n_args = 2};
+	                             {.index = 1, .value = SIGUSR2, .op = "SCMP_CMP_EQ"}};
+	struct rt_seccomp_rule r = {.names = NAMES("kill"),
+	                            .action = "SCMP_ACT_ERRNO",
+	                            .has_errno_ret = true,
+	                            .errno_ret = 45,
+	                            .args = a,
+	                            .n_args = 2};
 	struct rt_seccomp s = profile_one(&r);
 	struct seccomp_prog p;
 	struct err err = {0};
@@ -251,9 +264,13 @@ static void
 different_arguments_are_and(void **state)
 {
 	struct rt_seccomp_arg a[] = {{.index = 0, .value = 1, .op = "SCMP_CMP_EQ"},
-				     {.index = 1, .value = 0, .op = "SCMP_CMP_EQ"}};
-	struct rt_seccomp_rule r = {.names = NAMES("kill"), .action = "SCMP_ACT_ERRNO",
-				    .has_errno_ret = true, .errno_ret = 46, .args = a, .n_args = 2};
+	                             {.index = 1, .value = 0, .op = "SCMP_CMP_EQ"}};
+	struct rt_seccomp_rule r = {.names = NAMES("kill"),
+	                            .action = "SCMP_ACT_ERRNO",
+	                            .has_errno_ret = true,
+	                            .errno_ret = 46,
+	                            .args = a,
+	                            .n_args = 2};
 	struct rt_seccomp s = profile_one(&r);
 	struct seccomp_prog p;
 	struct err err = {0};
@@ -278,7 +295,7 @@ static void
 kill_and_trap_actions_raise_sigsys(void **state)
 {
 	static const char *const actions[] = {"SCMP_ACT_KILL", "SCMP_ACT_KILL_PROCESS",
-					      "SCMP_ACT_KILL_THREAD", "SCMP_ACT_TRAP"};
+	                                      "SCMP_ACT_KILL_THREAD", "SCMP_ACT_TRAP"};
 
 	(void)state;
 	for (size_t i = 0; i < sizeof(actions) / sizeof(actions[0]); i++) {
@@ -300,18 +317,21 @@ static void
 log_trace_and_pseudo_syscalls_compile(void **state)
 {
 	struct rt_seccomp_rule r[] = {
-		{.names = NAMES("getcwd"), .action = "SCMP_ACT_LOG"},
-		{.names = NAMES("ptrace"), .action = "SCMP_ACT_TRACE", .has_errno_ret = true,
-		 .errno_ret = 1},
-		/* not on x86_64, but known to libseccomp for other architectures */
-		{.names = NAMES("socketcall", "clock_gettime64"), .action = "SCMP_ACT_ERRNO"},
-		/* same as the default: skipped, not an error */
-		{.names = NAMES("getpid"), .action = "SCMP_ACT_ALLOW"},
+	    {.names = NAMES("getcwd"), .action = "SCMP_ACT_LOG"},
+	    {.names = NAMES("ptrace"),
+	     .action = "SCMP_ACT_TRACE",
+	     .has_errno_ret = true,
+	     .errno_ret = 1},
+	    /* not on x86_64, but known to libseccomp for other architectures */
+	    {.names = NAMES("socketcall", "clock_gettime64"), .action = "SCMP_ACT_ERRNO"},
+	    /* same as the default: skipped, not an error */
+	    {.names = NAMES("getpid"), .action = "SCMP_ACT_ALLOW"},
 	};
-	struct rt_seccomp s = {.default_action = "SCMP_ACT_ALLOW", .syscalls = r,
-			       .n_syscalls = 4,
-			       .architectures = NAMES("SCMP_ARCH_X86_64", "SCMP_ARCH_X86",
-						      "SCMP_ARCH_X32")};
+	struct rt_seccomp s = {.default_action = "SCMP_ACT_ALLOW",
+	                       .syscalls = r,
+	                       .n_syscalls = 4,
+	                       .architectures =
+	                           NAMES("SCMP_ARCH_X86_64", "SCMP_ARCH_X86", "SCMP_ARCH_X32")};
 	struct seccomp_prog p;
 	struct err err = {0};
 
@@ -326,20 +346,55 @@ static void
 large_profile_works(void **state)
 {
 	static char *many[] = {
-		"acct",	    "add_key",	   "bpf",	"chroot",      "delete_module",
-		"finit_module", "fsconfig", "fsmount",	"fsopen",      "fspick",
-		"get_mempolicy", "init_module", "ioperm", "iopl",	"kcmp",
-		"kexec_file_load", "kexec_load", "keyctl", "lookup_dcookie", "mbind",
-		"mount",    "move_mount",  "move_pages", "name_to_handle_at", "nfsservctl",
-		"open_by_handle_at", "open_tree", "perf_event_open", "pivot_root",
-		"process_vm_readv", "process_vm_writev", "quotactl", "reboot",
-		"request_key", "set_mempolicy", "setns", "swapoff", "swapon", "syslog",
-		"umount2",  "unshare",	   "uselib",	"userfaultfd", "vhangup",
+	    "acct",
+	    "add_key",
+	    "bpf",
+	    "chroot",
+	    "delete_module",
+	    "finit_module",
+	    "fsconfig",
+	    "fsmount",
+	    "fsopen",
+	    "fspick",
+	    "get_mempolicy",
+	    "init_module",
+	    "ioperm",
+	    "iopl",
+	    "kcmp",
+	    "kexec_file_load",
+	    "kexec_load",
+	    "keyctl",
+	    "lookup_dcookie",
+	    "mbind",
+	    "mount",
+	    "move_mount",
+	    "move_pages",
+	    "name_to_handle_at",
+	    "nfsservctl",
+	    "open_by_handle_at",
+	    "open_tree",
+	    "perf_event_open",
+	    "pivot_root",
+	    "process_vm_readv",
+	    "process_vm_writev",
+	    "quotactl",
+	    "reboot",
+	    "request_key",
+	    "set_mempolicy",
+	    "setns",
+	    "swapoff",
+	    "swapon",
+	    "syslog",
+	    "umount2",
+	    "unshare",
+	    "uselib",
+	    "userfaultfd",
+	    "vhangup",
 	};
 	char *names[ARRAY_SIZE(many)][2];
 	struct rt_seccomp_rule r[ARRAY_SIZE(many) + 1];
-	struct rt_seccomp s = {.default_action = "SCMP_ACT_ALLOW", .syscalls = r,
-			       .n_syscalls = ARRAY_SIZE(r)};
+	struct rt_seccomp s = {
+	    .default_action = "SCMP_ACT_ALLOW", .syscalls = r, .n_syscalls = ARRAY_SIZE(r)};
 	struct seccomp_prog p;
 	struct err err = {0};
 
@@ -349,9 +404,10 @@ large_profile_works(void **state)
 		names[i][1] = NULL;
 		r[i] = (struct rt_seccomp_rule){.names = names[i], .action = "SCMP_ACT_ERRNO"};
 	}
-	r[ARRAY_SIZE(many)] = (struct rt_seccomp_rule){
-		.names = NAMES("getcwd"), .action = "SCMP_ACT_ERRNO", .has_errno_ret = true,
-		.errno_ret = 42};
+	r[ARRAY_SIZE(many)] = (struct rt_seccomp_rule){.names = NAMES("getcwd"),
+	                                               .action = "SCMP_ACT_ERRNO",
+	                                               .has_errno_ret = true,
+	                                               .errno_ret = 42};
 	if (seccomp_compile(&s, &p, &err) < 0)
 		fail_msg("%s", err.msg);
 	assert_exit0(run_child(child_getcwd_42, &p));
@@ -376,7 +432,7 @@ static void
 unknown_syscall_is_an_error(void **state)
 {
 	struct rt_seccomp_rule r = {.names = NAMES("getcwd", "foo_bar"),
-				    .action = "SCMP_ACT_ERRNO"};
+	                            .action = "SCMP_ACT_ERRNO"};
 	struct rt_seccomp s = profile_one(&r);
 
 	(void)state;
@@ -387,9 +443,9 @@ static void
 unknown_architecture_is_an_error(void **state)
 {
 	struct rt_seccomp s = {.default_action = "SCMP_ACT_ALLOW",
-			       .architectures = NAMES("SCMP_ARCH_X86_64", "SCMP_ARCH_VAX")};
+	                       .architectures = NAMES("SCMP_ARCH_X86_64", "SCMP_ARCH_VAX")};
 	struct rt_seccomp s2 = {.default_action = "SCMP_ACT_ALLOW",
-				.architectures = NAMES("x86_64")};
+	                        .architectures = NAMES("x86_64")};
 
 	(void)state;
 	assert_compile_fails(&s, "unknown architecture \"SCMP_ARCH_VAX\"");
@@ -402,14 +458,18 @@ bad_actions_ops_and_flags(void **state)
 	struct rt_seccomp_arg bad_op = {.index = 0, .value = 1, .op = "SCMP_CMP_ALMOST"};
 	struct rt_seccomp_arg bad_idx = {.index = 6, .value = 1, .op = "SCMP_CMP_EQ"};
 	struct rt_seccomp_rule act = {.names = NAMES("getcwd"), .action = "SCMP_ACT_MAYBE"};
-	struct rt_seccomp_rule allow_errno = {.names = NAMES("getcwd"), .action = "SCMP_ACT_KILL",
-					      .has_errno_ret = true, .errno_ret = 1};
-	struct rt_seccomp_rule big = {.names = NAMES("getcwd"), .action = "SCMP_ACT_ERRNO",
-				      .has_errno_ret = true, .errno_ret = 5000};
-	struct rt_seccomp_rule op = {.names = NAMES("kill"), .action = "SCMP_ACT_ERRNO",
-				     .args = &bad_op, .n_args = 1};
-	struct rt_seccomp_rule idx = {.names = NAMES("kill"), .action = "SCMP_ACT_ERRNO",
-				      .args = &bad_idx, .n_args = 1};
+	struct rt_seccomp_rule allow_errno = {.names = NAMES("getcwd"),
+	                                      .action = "SCMP_ACT_KILL",
+	                                      .has_errno_ret = true,
+	                                      .errno_ret = 1};
+	struct rt_seccomp_rule big = {.names = NAMES("getcwd"),
+	                              .action = "SCMP_ACT_ERRNO",
+	                              .has_errno_ret = true,
+	                              .errno_ret = 5000};
+	struct rt_seccomp_rule op = {
+	    .names = NAMES("kill"), .action = "SCMP_ACT_ERRNO", .args = &bad_op, .n_args = 1};
+	struct rt_seccomp_rule idx = {
+	    .names = NAMES("kill"), .action = "SCMP_ACT_ERRNO", .args = &bad_idx, .n_args = 1};
 	struct rt_seccomp_rule empty = {.names = (char *[]){NULL}, .action = "SCMP_ACT_ERRNO"};
 	struct rt_seccomp s;
 
@@ -441,19 +501,21 @@ bad_actions_ops_and_flags(void **state)
 static void
 flags_are_translated(void **state)
 {
-	struct rt_seccomp_rule r = {.names = NAMES("getcwd"), .action = "SCMP_ACT_ERRNO",
-				    .has_errno_ret = true, .errno_ret = 42};
+	struct rt_seccomp_rule r = {.names = NAMES("getcwd"),
+	                            .action = "SCMP_ACT_ERRNO",
+	                            .has_errno_ret = true,
+	                            .errno_ret = 42};
 	struct rt_seccomp s = profile_one(&r);
 	struct seccomp_prog p;
 	struct err err = {0};
 
 	(void)state;
 	s.flags = NAMES("SECCOMP_FILTER_FLAG_TSYNC", "SECCOMP_FILTER_FLAG_LOG",
-			"SECCOMP_FILTER_FLAG_SPEC_ALLOW", "SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV");
+	                "SECCOMP_FILTER_FLAG_SPEC_ALLOW", "SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV");
 	assert_int_equal(seccomp_compile(&s, &p, &err), 0);
 	/* WAIT_KILLABLE_RECV needs a listener: dropped */
 	assert_int_equal(p.flags, SECCOMP_FILTER_FLAG_TSYNC | SECCOMP_FILTER_FLAG_LOG |
-					  SECCOMP_FILTER_FLAG_SPEC_ALLOW);
+	                              SECCOMP_FILTER_FLAG_SPEC_ALLOW);
 	assert_exit0(run_child(child_getcwd_42, &p)); /* the kernel takes them */
 	seccomp_prog_fini(&p);
 }
@@ -463,7 +525,7 @@ notify_rules_need_a_listener(void **state)
 {
 	struct rt_seccomp_rule notify = {.names = NAMES("getppid"), .action = "SCMP_ACT_NOTIFY"};
 	struct rt_seccomp_rule wr = {.names = NAMES("getppid", "write"),
-				     .action = "SCMP_ACT_NOTIFY"};
+	                             .action = "SCMP_ACT_NOTIFY"};
 	struct rt_seccomp s;
 
 	(void)state;
@@ -536,8 +598,8 @@ notify_gives_a_listener_fd(void **state)
 	assert_int_equal(seccomp_compile(&s, &p, &err), 0);
 	assert_true(p.has_notify);
 	/* TSYNC dropped (needs TSYNC_ESRCH with a listener), WAIT_KILLABLE_RECV kept */
-	assert_int_equal(p.flags, SECCOMP_FILTER_FLAG_NEW_LISTENER |
-					  SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV);
+	assert_int_equal(p.flags,
+	                 SECCOMP_FILTER_FLAG_NEW_LISTENER | SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV);
 	assert_int_equal(socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv), 0);
 	sock_to_parent = sv[1];
 	pid = fork();
@@ -608,7 +670,7 @@ listener_message_format(void **state)
 	(void)state;
 	m = seccomp_listener_message(77, NULL, "{\"id\":\"c\"}");
 	assert_string_equal(m, "{\"ociVersion\":\"1.2.0\",\"fds\":[\"seccompFd\"],\"pid\":77,"
-			       "\"state\":{\"id\":\"c\"}}");
+	                       "\"state\":{\"id\":\"c\"}}");
 	free(m);
 	m = seccomp_listener_message(77, "", "{}");
 	assert_null(strstr(m, "metadata"));
@@ -643,19 +705,20 @@ check_listener_json(const char *buf)
 	assert_string_equal(tree_str(root, "state", "id"), "c1");
 	assert_string_equal(tree_str(root, "state", "status"), "creating");
 	fds = yajl_tree_get(root, fds_path, yajl_t_array);
-	assert_non_null(fds);
-	assert_int_equal(YAJL_GET_ARRAY(fds)->len, 1);
-	assert_string_equal(YAJL_GET_STRING(YAJL_GET_ARRAY(fds)->values[0]), "seccompFd");
+	if (fds == NULL || fds->u.array.len != 1 || !YAJL_IS_STRING(fds->u.array.values[0]))
+		fail_msg("fds is not [\"seccompFd\"]: %s", buf);
+	assert_string_equal(fds->u.array.values[0]->u.string, "seccompFd");
 	pid = yajl_tree_get(root, pid_path, yajl_t_number);
-	assert_non_null(pid);
-	assert_int_equal(YAJL_GET_INTEGER(pid), 4422);
+	if (pid == NULL || !YAJL_IS_INTEGER(pid))
+		fail_msg("pid is not an integer: %s", buf);
+	assert_int_equal(pid->u.number.i, 4422);
 	yajl_tree_free(root);
 }
 
 static void
 listener_gets_fd_and_state(void **state)
 {
-	char dir[] = "/tmp/test_seccomp.XXXXXX", path[128], buf[4096];
+	char dir[] = "/tmp/test_seccomp.XXXXXX", path[64], buf[4096];
 	struct sockaddr_un addr = {.sun_family = AF_UNIX};
 	struct err err = {0};
 	struct stat a, b;
@@ -674,10 +737,10 @@ listener_gets_fd_and_state(void **state)
 	assert_int_equal(pipe2(pipefd, O_CLOEXEC), 0);
 	/* connect completes from the backlog, so one thread can do both ends */
 	assert_int_equal(seccomp_send_listener(path, pipefd[0], 4422, "MKNOD=/dev/null;\"q\"",
-					       "{\"ociVersion\":\"1.2.0\",\"id\":\"c1\","
-					       "\"status\":\"creating\",\"pid\":4422}",
-					       &err),
-			 0);
+	                                       "{\"ociVersion\":\"1.2.0\",\"id\":\"c1\","
+	                                       "\"status\":\"creating\",\"pid\":4422}",
+	                                       &err),
+	                 0);
 	conn = accept4(lsock, NULL, NULL, SOCK_CLOEXEC);
 	assert_true(conn >= 0);
 	n = fd_recv(conn, buf, sizeof(buf) - 1, fds, &n_fds, &err);
@@ -702,24 +765,24 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(errno_ret_blocks_getcwd),
-		cmocka_unit_test(errno_defaults_to_eperm),
-		cmocka_unit_test(default_errno_ret),
-		cmocka_unit_test(masked_eq_uses_value_two),
-		cmocka_unit_test(same_argument_twice_is_or),
-		cmocka_unit_test(different_arguments_are_and),
-		cmocka_unit_test(kill_and_trap_actions_raise_sigsys),
-		cmocka_unit_test(log_trace_and_pseudo_syscalls_compile),
-		cmocka_unit_test(large_profile_works),
-		cmocka_unit_test(unknown_syscall_is_an_error),
-		cmocka_unit_test(unknown_architecture_is_an_error),
-		cmocka_unit_test(bad_actions_ops_and_flags),
-		cmocka_unit_test(flags_are_translated),
-		cmocka_unit_test(notify_rules_need_a_listener),
-		cmocka_unit_test(notify_gives_a_listener_fd),
-		cmocka_unit_test(load_without_privileges_fails),
-		cmocka_unit_test(listener_message_format),
-		cmocka_unit_test(listener_gets_fd_and_state),
+	    cmocka_unit_test(errno_ret_blocks_getcwd),
+	    cmocka_unit_test(errno_defaults_to_eperm),
+	    cmocka_unit_test(default_errno_ret),
+	    cmocka_unit_test(masked_eq_uses_value_two),
+	    cmocka_unit_test(same_argument_twice_is_or),
+	    cmocka_unit_test(different_arguments_are_and),
+	    cmocka_unit_test(kill_and_trap_actions_raise_sigsys),
+	    cmocka_unit_test(log_trace_and_pseudo_syscalls_compile),
+	    cmocka_unit_test(large_profile_works),
+	    cmocka_unit_test(unknown_syscall_is_an_error),
+	    cmocka_unit_test(unknown_architecture_is_an_error),
+	    cmocka_unit_test(bad_actions_ops_and_flags),
+	    cmocka_unit_test(flags_are_translated),
+	    cmocka_unit_test(notify_rules_need_a_listener),
+	    cmocka_unit_test(notify_gives_a_listener_fd),
+	    cmocka_unit_test(load_without_privileges_fails),
+	    cmocka_unit_test(listener_message_format),
+	    cmocka_unit_test(listener_gets_fd_and_state),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
