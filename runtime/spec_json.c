@@ -196,7 +196,10 @@ spec_check_text(struct spec_ctx *ctx, const char *json, size_t len)
 	if (h == NULL)
 		return err_set(ctx->err, ENOMEM, "%s: out of memory", ctx->doc);
 	st = yajl_parse(h, (const unsigned char *)json, len);
+	/* yajl counts the byte it stopped at as consumed: report that byte's offset. */
 	off = yajl_get_bytes_consumed(h);
+	if (off > 0)
+		off--;
 	if (st == yajl_status_ok) {
 		st = yajl_complete_parse(h);
 		off = len;
