@@ -226,10 +226,13 @@ seccomp_add_rule(scmp_filter_ctx ctx, const struct rt_seccomp_rule *r, size_t id
 
 		if (nr == __NR_SCMP_ERROR)
 			return err_set(err, EINVAL, "seccomp: unknown syscall \"%s\"", name);
-		if (action == SCMP_ACT_NOTIFY && strcmp(name, "write") == 0)
-			/* the child writes to the sync socket after loading the filter */
+		/* the child passes the listener fd up with sendmsg (and reports with write)
+		 * after loading the filter: notifying those would wait for an agent that
+		 * cannot have the fd yet (runc refuses write for the same reason) */
+		if (action == SCMP_ACT_NOTIFY &&
+		    (strcmp(name, "write") == 0 || strcmp(name, "sendmsg") == 0))
 			return err_set(err, EINVAL,
-			               "seccomp: SCMP_ACT_NOTIFY cannot be used for write");
+			               "seccomp: SCMP_ACT_NOTIFY cannot be used for %s", name);
 		if (action == def_action)
 			continue; /* redundant, and libseccomp refuses it */
 		if (!split)

@@ -28,7 +28,8 @@ struct seccomp_prog {
 
 /* (parent) Compiles s. Errors name what is wrong: an unknown action, architecture, flag,
  * operator or syscall name (`seccomp: unknown syscall "foo_bar"`). SCMP_ACT_NOTIFY needs a
- * listenerPath. */
+ * listenerPath, and is refused for write and sendmsg (the child passes the listener fd to the
+ * parent with sendmsg after loading the filter) and as the default action. */
 int seccomp_compile(const struct rt_seccomp *s, struct seccomp_prog *out, struct err *err);
 void seccomp_prog_fini(struct seccomp_prog *p);
 

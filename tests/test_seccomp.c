@@ -534,6 +534,8 @@ notify_rules_need_a_listener(void **state)
 	s = profile_one(&wr);
 	s.listener_path = "/run/agent.sock";
 	assert_compile_fails(&s, "SCMP_ACT_NOTIFY cannot be used for write");
+	wr.names = NAMES("sendmsg");
+	assert_compile_fails(&s, "SCMP_ACT_NOTIFY cannot be used for sendmsg");
 	s = profile_one(NULL);
 	s.default_action = "SCMP_ACT_NOTIFY";
 	s.listener_path = "/run/agent.sock";
