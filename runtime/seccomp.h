@@ -34,7 +34,7 @@ int seccomp_compile(const struct rt_seccomp *s, struct seccomp_prog *out, struct
 void seccomp_prog_fini(struct seccomp_prog *p);
 
 /* (child) Installs the filter with seccomp(SECCOMP_SET_MODE_FILTER). *notify_fd gets the
- * listener fd (O_CLOEXEC) when p->has_notify, else -1. No allocation: async-signal-safe. */
+ * listener fd (O_CLOEXEC) when p->has_notify, else -1. Allocates nothing. */
 int seccomp_prog_load(const struct seccomp_prog *p, int *notify_fd, struct err *err);
 
 /* The containerProcessState JSON the runtime-spec defines for the listener:
