@@ -57,6 +57,7 @@ enum {
 	CG_W_OPTIONAL = 1u << 0,     /* ENOENT / EOPNOTSUPP: the kernel lacks it, skip */
 	CG_W_DEFER_EINVAL = 1u << 1, /* EINVAL: retry once after the other writes (ordering) */
 	CG_W_VERIFY = 1u << 2,	     /* read back; the kernel clamping the value is an error */
+	CG_W_BEST_EFFORT = 1u << 3,  /* any error is ignored (knobs newer kernels pin) */
 };
 
 struct cg_write {

@@ -281,6 +281,8 @@ run_one(const struct cg *cg, const struct cg_write *w, cg_dir_fn dir_of, bool ma
 			       w->file, cg_controller_name(w->ctrl), cg->path);
 	}
 	if (cg__write(dir, w->file, w->value, err) < 0) {
+		if (w->flags & CG_W_BEST_EFFORT)
+			return 0;
 		if ((w->flags & CG_W_OPTIONAL) && (err->code == ENOENT || err->code == EOPNOTSUPP))
 			return 0;
 		if (may_defer && (w->flags & CG_W_DEFER_EINVAL) && err->code == EINVAL)

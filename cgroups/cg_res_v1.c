@@ -44,8 +44,9 @@ plan_memory(const struct cg_resources *r, const struct cg_facts *f, struct cg_pl
 	if (m->has_disable_oom_killer)
 		cg__plan_add(p, CG_CTRL_MEMORY, 0, "memory.oom_control", "%d",
 			     m->disable_oom_killer ? 1 : 0);
+	/* Kernels >= 5.x pin use_hierarchy to 1 and refuse 0 (EINVAL); runc ignores the field. */
 	if (m->has_use_hierarchy)
-		cg__plan_add(p, CG_CTRL_MEMORY, 0, "memory.use_hierarchy", "%d",
+		cg__plan_add(p, CG_CTRL_MEMORY, CG_W_BEST_EFFORT, "memory.use_hierarchy", "%d",
 			     m->use_hierarchy ? 1 : 0);
 	return 0;
 }
