@@ -382,6 +382,63 @@ proc_targets(void **state)
 	assert_true(mount_dest_allowed("/data", NULL));
 }
 
+static const char mountinfo_v1[] =
+	"22 27 0:21 / /proc rw,relatime - proc proc rw\n"
+	"31 23 0:28 / /sys/fs/cgroup rw,relatime - tmpfs tmpfs rw,mode=755\n"
+	"32 31 0:29 / /sys/fs/cgroup/cpu,cpuacct rw,nosuid shared:9 - cgroup cgroup rw,cpu,cpuacct\n"
+	"35 31 0:32 /outer /sys/fs/cgroup/memory rw,relatime - cgroup cgroup rw,memory\n"
+	"40 31 0:37 / /sys/fs/cgroup/sys\\040temd rw,relatime - cgroup cgroup rw,xattr,name=systemd\n"
+	"41 31 0:38 / /sys/fs/cgroup/unified rw,relatime - cgroup2 cgroup2 rw,nsdelegate\n";
+
+static void
+cgroup_v1_parse(void **state)
+{
+	static const char self[] = "12:name=systemd:/user.slice/x\n"
+				   "4:memory:/outer/inner\n"
+				   "3:cpu,cpuacct:/c1\n"
+				   "2:pids:/p\n" /* no such mount: skipped */
+				   "0::/unified/path\n";
+	struct mount_cgroup_v1 *v = NULL;
+	size_t n = 0;
+	struct err err = {0};
+	cleanup_free char *v2 = NULL;
+
+	(void)state;
+	assert_int_equal(mount_cgroup_v1_parse(mountinfo_v1, self, &v, &n, &err), 0);
+	assert_int_equal(n, 3);
+	assert_string_equal(v[0].mountpoint, "/sys/fs/cgroup/sys temd"); /* \040 unescaped */
+	assert_string_equal(v[0].controllers, "name=systemd");
+	assert_string_equal(v[0].path, "/user.slice/x");
+	assert_string_equal(v[0].root, "/");
+	assert_string_equal(v[1].mountpoint, "/sys/fs/cgroup/memory");
+	assert_string_equal(v[1].root, "/outer");
+	assert_string_equal(v[1].path, "/outer/inner");
+	assert_string_equal(v[2].mountpoint, "/sys/fs/cgroup/cpu,cpuacct");
+	assert_string_equal(v[2].controllers, "cpu,cpuacct");
+	mount_cgroup_v1_free(v, n);
+
+	v2 = mount_cgroup_v2_path(self);
+	assert_string_equal(v2, "/unified/path");
+	assert_null(mount_cgroup_v2_path("1:cpu:/\n"));
+
+	/* a cgroup outside the mount's root cannot be bound: a clear error */
+	assert_int_equal(mount_cgroup_v1_parse(mountinfo_v1, "4:memory:/elsewhere\n", &v, &n,
+					       &err),
+			 -1);
+	assert_int_equal(err.code, EXDEV);
+	assert_non_null(strstr(err.msg, "/elsewhere"));
+	/* "cpu" alone does not match "cpu,cpuacct"'s line? it does: every controller listed
+	 * in /proc/self/cgroup must be in the mount's options */
+	assert_int_equal(mount_cgroup_v1_parse(mountinfo_v1, "3:cpu:/z\n", &v, &n, &err), 0);
+	assert_int_equal(n, 1);
+	assert_string_equal(v[0].mountpoint, "/sys/fs/cgroup/cpu,cpuacct");
+	mount_cgroup_v1_free(v, n);
+	/* garbage is skipped, not a crash */
+	assert_int_equal(mount_cgroup_v1_parse("x\n- - -\n\n", "::\n:\n1:cpu\n", &v, &n, &err), 0);
+	assert_int_equal(n, 0);
+	mount_cgroup_v1_free(v, n);
+}
+
 int
 main(void)
 {
@@ -398,6 +455,7 @@ main(void)
 		cmocka_unit_test(statvfs_and_remount_flags),
 		cmocka_unit_test(clean_paths),
 		cmocka_unit_test(proc_targets),
+		cmocka_unit_test(cgroup_v1_parse),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
