@@ -85,25 +85,35 @@ child_chdir(const struct rt_process *p, struct err *err)
 	return 0;
 }
 
+/* Loads the filter; a notify fd goes to the runtime at once (a profile may send the very next
+ * syscalls to the listener, which must have the fd by then). */
 static int
-child_load_seccomp(const struct rt_child_proc *cp, int *notify_fd, struct err *err)
+child_load_seccomp(const struct rt_child_proc *cp, struct err *err)
 {
+	int notify_fd = -1;
+
 	if (cp->seccomp == NULL)
 		return 0;
-	if (seccomp_prog_load(cp->seccomp, notify_fd, err) < 0)
+	if (seccomp_prog_load(cp->seccomp, &notify_fd, err) < 0)
 		return err_wrap(err, "load seccomp filter");
-	return 0;
+	if (notify_fd < 0)
+		return 0;
+	if (rt__sync_send(cp->sync_sock, RT_SYNC_SECCOMP, 0, notify_fd, err) < 0) {
+		close(notify_fd);
+		return -1;
+	}
+	close(notify_fd);
+	return rt__sync_expect(cp->sync_sock, RT_SYNC_SECCOMP_ACK, NULL, NULL, err);
 }
 
 int
-rt__child_apply_process(const struct rt_child_proc *cp, int *notify_fd, struct err *err)
+rt__child_apply_process(const struct rt_child_proc *cp, struct err *err)
 {
 	const struct rt_process *p = cp->proc;
 	struct rt_caps none = {0};
 	const struct rt_caps *caps = p->has_caps ? &p->caps : &none;
-	bool late_seccomp = p->no_new_privileges && (cp->seccomp == NULL || !cp->seccomp->has_notify);
+	bool late_seccomp = rt__child_late_seccomp(cp);
 
-	*notify_fd = -1;
 	if (child_chdir(p, err) < 0)
 		return -1;
 	if (p->n_rlimits && procattr_rlimits_apply(p->rlimits, p->n_rlimits, err) < 0)
@@ -112,9 +122,11 @@ rt__child_apply_process(const struct rt_child_proc *cp, int *notify_fd, struct e
 		return -1;
 	if (p->has_io_priority && procattr_io_priority_apply(0, &p->io_priority, err) < 0)
 		return -1;
+	if (cp->personality && procattr_personality_apply(cp->personality, err) < 0)
+		return -1;
 	if (cp->keyring_id && procattr_session_keyring(cp->keyring_id, err) < 0)
 		return -1;
-	if (!late_seccomp && !p->no_new_privileges && child_load_seccomp(cp, notify_fd, err) < 0)
+	if (!late_seccomp && !p->no_new_privileges && child_load_seccomp(cp, err) < 0)
 		return -1;
 	if (caps_before_setuid(caps, cp->last_cap, err) < 0)
 		return -1;
@@ -124,7 +136,7 @@ rt__child_apply_process(const struct rt_child_proc *cp, int *notify_fd, struct e
 		return -1;
 	if (p->no_new_privileges && procattr_no_new_privs(err) < 0)
 		return -1;
-	if (!late_seccomp && p->no_new_privileges && child_load_seccomp(cp, notify_fd, err) < 0)
+	if (!late_seccomp && p->no_new_privileges && child_load_seccomp(cp, err) < 0)
 		return -1;
 	return 0;
 }
@@ -147,11 +159,9 @@ rt__child_late_seccomp(const struct rt_child_proc *cp)
 int
 rt__child_load_late_seccomp(const struct rt_child_proc *cp, struct err *err)
 {
-	int fd = -1;
-
 	if (!rt__child_late_seccomp(cp))
 		return 0;
-	return child_load_seccomp(cp, &fd, err);
+	return child_load_seccomp(cp, err);
 }
 
 /* Puts the given fds on 0, 1 and 2 (-1: keep ours), safe when they overlap 0..2. */

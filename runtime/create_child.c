@@ -203,7 +203,6 @@ create_child_main(struct create_job *j)
 	struct rt_child_proc cp = {.proc = p, .last_cap = j->last_cap};
 	char path[PATH_MAX];
 	pid_t pid;
-	int notify_fd = -1;
 
 	rt__child_reset_signals();
 	close(j->sock[0]);
@@ -215,14 +214,11 @@ create_child_main(struct create_job *j)
 	child_rootfs(j, pid);
 	cp.seccomp = j->has_seccomp ? &j->seccomp : NULL;
 	cp.setgroups_allowed = j->setgroups_allowed;
+	cp.sync_sock = j->sock[1];
+	cp.personality = j->spec->linux.has_personality ? j->spec->linux.personality_domain : NULL;
 	cp.keyring_id = j->o->no_new_keyring ? NULL : xasprintf("_ses.%s", j->o->id);
 	CHILD_CHECK(j, rt__find_exec(p, path, sizeof(path), &cerr));
-	CHILD_CHECK(j, rt__child_apply_process(&cp, &notify_fd, &cerr));
-	if (notify_fd >= 0) {
-		CHILD_CHECK(j, rt__sync_send(j->sock[1], RT_SYNC_SECCOMP, 0, notify_fd, &cerr));
-		close(notify_fd);
-		CHILD_CHECK(j, rt__sync_expect(j->sock[1], RT_SYNC_SECCOMP_ACK, NULL, NULL, &cerr));
-	}
+	CHILD_CHECK(j, rt__child_apply_process(&cp, &cerr));
 	CHILD_CHECK(j, rt__sync_send(j->sock[1], RT_SYNC_READY, 0, -1, &cerr));
 	close(j->sock[1]);
 	prctl(PR_SET_PDEATHSIG, 0);

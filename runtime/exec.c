@@ -39,6 +39,8 @@ struct exec_job {
 	pid_t parent, c1, pid;
 	int last_cap;
 	bool setgroups_allowed;
+	bool has_affinity;
+	struct procattr_cpuset cpu_initial, cpu_final; /* execCPUAffinity */
 };
 
 static struct err xerr;
@@ -74,9 +76,12 @@ exec_child_main(struct exec_job *j)
 	struct rt_child_proc cp = {.proc = p,
 				   .seccomp = j->has_seccomp ? &j->seccomp : NULL,
 				   .last_cap = j->last_cap,
-				   .setgroups_allowed = j->setgroups_allowed};
+				   .setgroups_allowed = j->setgroups_allowed,
+				   .sync_sock = j->sock[1],
+				   .personality = j->spec->linux.has_personality
+							  ? j->spec->linux.personality_domain
+							  : NULL};
 	char path[PATH_MAX];
-	int notify_fd = -1;
 	pid_t pid;
 
 	rt__child_reset_signals();
@@ -87,7 +92,14 @@ exec_child_main(struct exec_job *j)
 	prctl(PR_SET_DUMPABLE, 0);
 	EXEC_CHECK(j, rt__child_stdio(j->o->stdio, &xerr));
 	exec_child_close_fds(j);
+	if (j->has_affinity) {
+		/* initial: where we run until we are in the container's cgroup */
+		EXEC_CHECK(j, procattr_cpuset_apply(0, &j->cpu_initial, &xerr));
+		EXEC_CHECK(j, rt__sync_send(j->sock[1], RT_SYNC_AFFINITY, 0, -1, &xerr));
+	}
 	EXEC_CHECK(j, rt__sync_expect(j->sock[1], RT_SYNC_GO, NULL, NULL, &xerr));
+	if (j->has_affinity)
+		EXEC_CHECK(j, procattr_cpuset_apply(0, &j->cpu_final, &xerr));
 	EXEC_CHECK(j, rt__ns_join(j->ns_fds, &xerr));
 	pid = rt__fork_sibling();
 	if (pid < 0)
@@ -114,12 +126,7 @@ exec_child_main(struct exec_job *j)
 			close(slave);
 	}
 	EXEC_CHECK(j, rt__find_exec(p, path, sizeof(path), &xerr));
-	EXEC_CHECK(j, rt__child_apply_process(&cp, &notify_fd, &xerr));
-	if (notify_fd >= 0) {
-		EXEC_CHECK(j, rt__sync_send(j->sock[1], RT_SYNC_SECCOMP, 0, notify_fd, &xerr));
-		close(notify_fd);
-		EXEC_CHECK(j, rt__sync_expect(j->sock[1], RT_SYNC_SECCOMP_ACK, NULL, NULL, &xerr));
-	}
+	EXEC_CHECK(j, rt__child_apply_process(&cp, &xerr));
 	prctl(PR_SET_PDEATHSIG, 0);
 	EXEC_CHECK(j, rt__child_load_late_seccomp(&cp, &xerr));
 	rt__child_exec(p, path, &xerr);
@@ -149,6 +156,16 @@ exec_prepare(const struct rt_ctx *ctx, struct exec_job *j, struct err *err)
 			return -1;
 		j->has_seccomp = true;
 	}
+	if (j->o->process->exec_cpu_affinity_initial || j->o->process->exec_cpu_affinity_final) {
+		const struct rt_process *p = j->o->process;
+		j->has_affinity = true;
+		if (p->exec_cpu_affinity_initial &&
+		    procattr_cpuset_parse(p->exec_cpu_affinity_initial, &j->cpu_initial, err) < 0)
+			return err_wrap(err, "execCPUAffinity.initial");
+		if (p->exec_cpu_affinity_final &&
+		    procattr_cpuset_parse(p->exec_cpu_affinity_final, &j->cpu_final, err) < 0)
+			return err_wrap(err, "execCPUAffinity.final");
+	}
 	if (caps_last_cap(&j->last_cap, err) < 0)
 		return -1;
 	if (procattr_setgroups_allowed(j->st->pid, &j->setgroups_allowed, err) < 0)
@@ -176,6 +193,8 @@ exec_talk(struct exec_job *j, struct err *err)
 	struct rt_sync_msg m;
 	int fd = -1;
 
+	if (j->has_affinity && rt__sync_expect(j->sock[0], RT_SYNC_AFFINITY, NULL, NULL, err) < 0)
+		return -1;
 	if (cg_add_pid(j->cg, j->c1, err) < 0)
 		return -1;
 	if (rt__sync_send(j->sock[0], RT_SYNC_GO, 0, -1, err) < 0)
@@ -236,6 +255,8 @@ exec_job_fini(struct exec_job *j, bool failed)
 		close(j->rootfd);
 	if (j->has_seccomp)
 		seccomp_prog_fini(&j->seccomp);
+	procattr_cpuset_fini(&j->cpu_initial);
+	procattr_cpuset_fini(&j->cpu_final);
 	cg_free(j->cg);
 	rt_spec_free(j->spec);
 	rt_state_free(j->st);

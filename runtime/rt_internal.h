@@ -63,6 +63,7 @@ enum rt_sync_type {
 	RT_SYNC_SECCOMP,     /* child: seccomp notify fd attached */
 	RT_SYNC_SECCOMP_ACK, /* parent: passed to the listener */
 	RT_SYNC_READY,	     /* child: set up, waiting for start */
+	RT_SYNC_AFFINITY,    /* exec child: initial CPU affinity applied, move me */
 	RT_SYNC_ERR,	     /* child: failed, err holds why */
 };
 
@@ -105,13 +106,15 @@ struct rt_child_proc {
 	const struct seccomp_prog *seccomp; /* NULL = none */
 	int last_cap;
 	bool setgroups_allowed;
-	const char *keyring_id; /* NULL = no new session keyring */
-	const struct procattr_cpuset *cpu_initial;
+	const char *keyring_id;	 /* NULL = no new session keyring */
+	const char *personality; /* linux.personality.domain, NULL = leave */
+	int sync_sock;		 /* where a seccomp notify fd goes (RT_SYNC_SECCOMP) */
 };
 /* Resolves args[0] with the PATH of env, like execvpe, into buf. */
 int rt__find_exec(const struct rt_process *p, char *buf, size_t len, struct err *err);
-/* cwd, rlimits, scheduler, ioprio, keyring, user, caps, no_new_privs, seccomp (notify fd out). */
-int rt__child_apply_process(const struct rt_child_proc *cp, int *notify_fd, struct err *err);
+/* cwd, rlimits, scheduler, ioprio, personality, keyring, user, caps, no_new_privs, seccomp
+ * (a notify fd is sent to the runtime on cp->sync_sock as soon as the filter is loaded). */
+int rt__child_apply_process(const struct rt_child_proc *cp, struct err *err);
 /* execve with the process env; on failure returns -1 with err. */
 int rt__child_exec(const struct rt_process *p, const char *path, struct err *err);
 /* With noNewPrivileges (and no notify action) seccomp is loaded last, right before execve. */
