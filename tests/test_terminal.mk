@@ -1,0 +1,1 @@
+$(BUILD)/tests/test_terminal: TEST_LDFLAGS += -Wl,--wrap=ioctl
