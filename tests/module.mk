@@ -14,3 +14,4 @@ include $(wildcard tests/test_*.mk)
 
 .PHONY: test-programs
 test-programs: $(UNIT_TESTS)
+include tests/fuzz/fuzz.mk
