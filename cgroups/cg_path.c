@@ -135,11 +135,6 @@ resolve_systemd(const char *spec, char **out, struct err *err)
 	else
 		unit = xasprintf("%.*s-%s.scope", (int)plen, prefix, name);
 	*out = cg__join(sdir, unit);
-	if ((*out)[0] != '/') {
-		char *abs = xasprintf("/%s", *out);
-		free(*out);
-		*out = abs;
-	}
 	return 0;
 }
 
@@ -174,6 +169,11 @@ resolve_relative(const struct cg_root *root, const char *rel, char **out, struct
 	}
 	joined = cg__join(base, rel);
 	*out = cg__clean_path(joined);
+	if (strcmp(*out, "/") == 0) {
+		free(*out);
+		*out = NULL;
+		return err_set(err, EINVAL, "cgroupsPath \"%s\" resolves to the cgroup root", rel);
+	}
 	return 0;
 }
 

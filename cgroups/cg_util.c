@@ -28,6 +28,8 @@ cg__join(const char *a, const char *b)
 		b++;
 	if (*b == '\0')
 		return xstrndup(a, la);
+	if (la == 1 && a[0] == '/')
+		return xasprintf("/%s", b);
 	return xasprintf("%.*s/%s", (int)la, a, b);
 }
 
