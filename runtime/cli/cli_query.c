@@ -68,7 +68,8 @@ static void
 list_row(char **cells, const struct rt_state *st)
 {
 	cells[0] = xstrdup(st->id);
-	cells[1] = xasprintf("%d", (int)st->pid);
+	/* runc shows 0 for a stopped container */
+	cells[1] = xasprintf("%d", st->status == RT_STOPPED ? 0 : (int)st->pid);
 	cells[2] = xstrdup(rt_status_name(st->status));
 	cells[3] = xstrdup(st->bundle ? st->bundle : "");
 	cells[4] = xstrdup(st->created ? st->created : "");

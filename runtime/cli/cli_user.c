@@ -148,18 +148,21 @@ cli_user_resolve_pid(pid_t pid, const char *spec, struct cli_user *out, struct e
 	cleanup_close int root_fd = -1;
 	const char *colon = strchr(spec, ':');
 	size_t ulen = colon ? (size_t)(colon - spec) : strlen(spec);
+	bool user_name, group_name;
 	char root[64];
 	uint32_t dummy;
 
-	snprintf(root, sizeof(root), "/proc/%d/root", (int)pid);
-	root_fd = open(root, O_PATH | O_DIRECTORY | O_CLOEXEC);
-	if (root_fd < 0)
-		return err_sys(err, "open %s", root);
-	if (!is_number(spec, ulen, &dummy) && cli_read_in_root(root_fd, "etc/passwd", &passwd,
-								    err) < 0)
+	user_name = !is_number(spec, ulen, &dummy);
+	group_name = colon && !is_number(colon + 1, strlen(colon + 1), &dummy);
+	if (user_name || group_name) {
+		snprintf(root, sizeof(root), "/proc/%d/root", (int)pid);
+		root_fd = open(root, O_PATH | O_DIRECTORY | O_CLOEXEC);
+		if (root_fd < 0)
+			return err_sys(err, "open %s", root);
+	}
+	if (user_name && ulen > 0 && cli_read_in_root(root_fd, "etc/passwd", &passwd, err) < 0)
 		return -1;
-	if (colon && !is_number(colon + 1, strlen(colon + 1), &dummy) &&
-	    cli_read_in_root(root_fd, "etc/group", &group, err) < 0)
+	if (group_name && colon[1] && cli_read_in_root(root_fd, "etc/group", &group, err) < 0)
 		return -1;
 	return cli_user_resolve(spec, passwd, group, out, err);
 }
