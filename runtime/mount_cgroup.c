@@ -234,7 +234,7 @@ mount_cgroup_bind(struct mount_ctx *ctx, const char *src, const char *sub,
 		  const struct mount_plan *p, struct err *err)
 {
 	cleanup_close int fd = -1;
-	struct mount_fdpath fp;
+	struct mount_fdpath fp = {0};
 	struct mount_plan bind = *p;
 
 	if (mount_resolve(ctx->rootfd, sub, ctx->env->resolve, MOUNT_CREATE_DIR, &fd, err) < 0)
@@ -251,7 +251,7 @@ mount_cgroup_fs(struct mount_ctx *ctx, const char *sub, const char *type, const 
 		const struct mount_plan *p, struct err *err)
 {
 	cleanup_close int fd = -1;
-	struct mount_fdpath fp;
+	struct mount_fdpath fp = {0};
 
 	if (mount_resolve(ctx->rootfd, sub, ctx->env->resolve, MOUNT_CREATE_DIR, &fd, err) < 0)
 		return -1;
@@ -281,7 +281,7 @@ mount_cgroup_v2(struct mount_ctx *ctx, const struct rt_mount *m, const struct mo
 	}
 	if (!path)
 		return err_set(err, ENOENT, "no cgroup v2 entry in /proc/self/cgroup");
-	if (mount_cgroup_v2_mount(mountinfo, &mnt, &root, err) < 0)
+	if (mount_cgroup_v2_mount(mountinfo, &mnt, &root, err) < 0 || !mnt || !root)
 		return -1;
 	rn = strcmp(root, "/") == 0 ? 0 : strlen(root);
 	if (strncmp(path, root, rn) != 0 || (path[rn] != '/' && path[rn] != '\0'))

@@ -45,7 +45,7 @@ static int
 mount_dev_bind(struct mount_ctx *ctx, const struct rt_device *d, struct err *err)
 {
 	cleanup_close int fd = -1;
-	struct mount_fdpath fp;
+	struct mount_fdpath fp = {0};
 
 	if (mount_resolve(ctx->rootfd, d->path, ctx->env->resolve, MOUNT_CREATE_FILE, &fd, err) <
 	    0)
@@ -110,7 +110,7 @@ mount_dev_create(struct mount_ctx *ctx, const struct rt_device *d, struct err *e
 			       (long long)d->major, (long long)d->minor);
 	if (ctx->env->userns)
 		return mount_dev_bind(ctx, d, err);
-	if (mount_dev_parent(ctx, d->path, &dirfd, &base, err) < 0)
+	if (mount_dev_parent(ctx, d->path, &dirfd, &base, err) < 0 || !base)
 		return -1;
 	if (mknodat(dirfd, base, type | mode,
 		    makedev((unsigned)d->major, (unsigned)d->minor)) < 0) {

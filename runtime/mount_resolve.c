@@ -22,7 +22,7 @@
 const char *
 mount_fdpath(int fd, struct mount_fdpath *buf)
 {
-	snprintf(buf->s, sizeof(buf->s), "/proc/self/fd/%d", fd);
+	(void)snprintf(buf->s, sizeof(buf->s), "/proc/self/fd/%d", fd);
 	return buf->s;
 }
 

@@ -44,7 +44,7 @@ mount_target_open(struct mount_ctx *ctx, const char *dest, const char *type,
 		  enum mount_create create, int *out, struct err *err)
 {
 	cleanup_close int fd = -1;
-	struct mount_fdpath fp;
+	struct mount_fdpath fp = {0};
 	char real[PATH_MAX];
 	size_t n = strcmp(ctx->rootfs, "/") == 0 ? 0 : strlen(ctx->rootfs);
 	ssize_t len;
@@ -70,7 +70,7 @@ mount_apply_propagation(struct mount_ctx *ctx, const char *dest, const struct mo
 			struct err *err)
 {
 	cleanup_close int fd = -1;
-	struct mount_fdpath fp;
+	struct mount_fdpath fp = {0};
 
 	if (p->n_propagation == 0 && p->attr_set == 0 && p->attr_clr == 0)
 		return 0;
@@ -94,7 +94,7 @@ mount_apply_bind_flags(struct mount_ctx *ctx, const char *dest, const struct mou
 		       struct err *err)
 {
 	cleanup_close int fd = -1;
-	struct mount_fdpath fp;
+	struct mount_fdpath fp = {0};
 	struct statvfs st;
 	unsigned long flags;
 
@@ -118,7 +118,7 @@ mount_apply_bind(struct mount_ctx *ctx, const struct rt_mount *m, const struct m
 		 struct err *err)
 {
 	cleanup_close int fd = -1;
-	struct mount_fdpath fp;
+	struct mount_fdpath fp = {0};
 	struct stat st;
 
 	if (!m->source || !*m->source)
@@ -142,7 +142,7 @@ mount_sysfs_fallback(struct mount_ctx *ctx, const struct rt_mount *m, const stru
 		     int fd, struct err *err)
 {
 	struct mount_plan bind = *p;
-	struct mount_fdpath fp;
+	struct mount_fdpath fp = {0};
 
 	if (mount("/sys", mount_fdpath(fd, &fp), NULL, MS_BIND | MS_REC, NULL) < 0)
 		return err_sys(err, "bind /sys");
@@ -168,7 +168,7 @@ static int
 mount_tmpfs_keep_mode(struct mount_ctx *ctx, const char *dest, mode_t mode, struct err *err)
 {
 	cleanup_close int fd = -1;
-	struct mount_fdpath fp;
+	struct mount_fdpath fp = {0};
 
 	if (mount_resolve(ctx->rootfd, dest, ctx->env->resolve, MOUNT_CREATE_NONE, &fd, err) < 0)
 		return -1;
@@ -184,7 +184,7 @@ mount_apply_fs(struct mount_ctx *ctx, const struct rt_mount *m, const struct mou
 	cleanup_close int fd = -1;
 	cleanup_free char *clean = mount_clean_path(m->destination);
 	unsigned long flags = p->flags;
-	struct mount_fdpath fp;
+	struct mount_fdpath fp = {0};
 	const char *src = m->source && *m->source ? m->source : m->type ? m->type : "none";
 	bool is_tmpfs = mount_is(m->type, "tmpfs");
 	bool is_sysfs = mount_is(m->type, "sysfs");

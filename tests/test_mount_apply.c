@@ -140,7 +140,7 @@ __wrap_sys_mount_setattr(int dirfd, const char *path, unsigned int flags, void *
 			 size_t size)
 {
 	struct mount_attr *a = attr;
-	struct mount_fdpath fp;
+	struct mount_fdpath fp = {0};
 	cleanup_free char *d = show_path(mount_fdpath(dirfd, &fp));
 
 	(void)size;
@@ -154,7 +154,7 @@ int __wrap_mknodat(int dirfd, const char *name, mode_t mode, dev_t dev);
 int
 __wrap_mknodat(int dirfd, const char *name, mode_t mode, dev_t dev)
 {
-	struct mount_fdpath fp;
+	struct mount_fdpath fp = {0};
 	cleanup_free char *d = show_path(mount_fdpath(dirfd, &fp));
 	int rc = record(xasprintf("mknod %s/%s %s %o %u:%u", d, name,
 				  S_ISCHR(mode) ? "c" : S_ISBLK(mode) ? "b" : "p", mode & 07777,
@@ -568,25 +568,6 @@ dev_nodes_userns_and_eperm(void **state)
 	}
 }
 
-static void
-dev_setup_needed(void **state)
-{
-	struct rt_mount devtmpfs = {.destination = "/dev", .type = "tmpfs"};
-	struct rt_mount devbind = {.destination = "/dev/", .type = "bind", .source = "/dev"};
-	struct rt_mount devrbind = {.destination = "/dev", .source = "/dev",
-				    .options = OPTS("rbind")};
-	struct rt_spec spec = {.mounts = &devtmpfs, .n_mounts = 1};
-
-	(void)state;
-	assert_true(mount_needs_dev_setup(&spec));
-	spec.mounts = &devbind;
-	assert_false(mount_needs_dev_setup(&spec));
-	spec.mounts = &devrbind;
-	assert_false(mount_needs_dev_setup(&spec));
-	spec.n_mounts = 0;
-	assert_true(mount_needs_dev_setup(&spec));
-}
-
 static const char cg_mountinfo[] =
 	"31 23 0:28 / /sys/fs/cgroup rw,relatime - tmpfs tmpfs rw,mode=755\n"
 	"32 31 0:29 / /sys/fs/cgroup/cpu,cpuacct rw,relatime - cgroup cgroup rw,cpu,cpuacct\n"
@@ -776,30 +757,6 @@ finish_sequence(void **state)
 	reset_calls();
 }
 
-static void
-env_from_spec(void **state)
-{
-	struct rt_spec spec = {.has_linux = true};
-	struct mount_env env;
-
-	(void)state;
-	mount_env_from_spec(&spec, &env);
-	assert_false(env.userns);
-	assert_true(env.new_netns);
-	assert_false(env.cgroupns);
-	spec.linux.ns[RT_NS_USER].present = true;
-	spec.linux.ns[RT_NS_NET].present = true;
-	spec.linux.ns[RT_NS_CGROUP].present = true;
-	mount_env_from_spec(&spec, &env);
-	assert_true(env.userns);
-	assert_true(env.new_netns);
-	assert_true(env.cgroupns);
-	spec.linux.ns[RT_NS_NET].path = "/proc/1/ns/net";
-	mount_env_from_spec(&spec, &env);
-	assert_false(env.new_netns);
-	assert_int_equal(env.resolve, MOUNT_RESOLVE_AUTO);
-}
-
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
 
 int
@@ -815,13 +772,11 @@ main(void)
 		T(sysfs_fallback),
 		T(dev_nodes),
 		T(dev_nodes_userns_and_eperm),
-		cmocka_unit_test(dev_setup_needed),
 		T(cgroup_v1),
 		T(cgroup_v2),
 		T(prepare_sequence),
 		T(pivot_sequence),
 		T(finish_sequence),
-		cmocka_unit_test(env_from_spec),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

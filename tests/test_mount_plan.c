@@ -13,6 +13,7 @@
 #include <cmocka.h>
 
 #include "base/cleanup.h"
+#include "runtime/mount.h"
 #include "runtime/mount_internal.h"
 #include "runtime/spec.h"
 
@@ -439,6 +440,51 @@ cgroup_v1_parse(void **state)
 	mount_cgroup_v1_free(v, n);
 }
 
+static void
+dev_setup_needed(void **state)
+{
+	struct rt_mount devtmpfs = {.destination = "/dev", .type = "tmpfs"};
+	struct rt_mount devbind = {.destination = "/dev/", .type = "bind", .source = "/dev"};
+	struct rt_mount devrbind = {.destination = "/dev", .source = "/dev",
+				    .options = OPTS("rbind")};
+	struct rt_spec spec = {.mounts = &devtmpfs, .n_mounts = 1};
+
+	(void)state;
+	assert_true(mount_needs_dev_setup(&spec));
+	spec.mounts = &devbind;
+	assert_false(mount_needs_dev_setup(&spec));
+	spec.mounts = &devrbind;
+	assert_false(mount_needs_dev_setup(&spec));
+	spec.n_mounts = 0;
+	assert_true(mount_needs_dev_setup(&spec));
+}
+
+
+static void
+env_from_spec(void **state)
+{
+	struct rt_spec spec = {.has_linux = true};
+	struct mount_env env;
+
+	(void)state;
+	mount_env_from_spec(&spec, &env);
+	assert_false(env.userns);
+	assert_true(env.new_netns);
+	assert_false(env.cgroupns);
+	spec.linux.ns[RT_NS_USER].present = true;
+	spec.linux.ns[RT_NS_NET].present = true;
+	spec.linux.ns[RT_NS_CGROUP].present = true;
+	mount_env_from_spec(&spec, &env);
+	assert_true(env.userns);
+	assert_true(env.new_netns);
+	assert_true(env.cgroupns);
+	spec.linux.ns[RT_NS_NET].path = "/proc/1/ns/net";
+	mount_env_from_spec(&spec, &env);
+	assert_false(env.new_netns);
+	assert_int_equal(env.resolve, MOUNT_RESOLVE_AUTO);
+}
+
+
 int
 main(void)
 {
@@ -456,6 +502,8 @@ main(void)
 		cmocka_unit_test(clean_paths),
 		cmocka_unit_test(proc_targets),
 		cmocka_unit_test(cgroup_v1_parse),
+		cmocka_unit_test(dev_setup_needed),
+		cmocka_unit_test(env_from_spec),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
