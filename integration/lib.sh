@@ -378,13 +378,14 @@ run_tests() {
 		CID=hk$$-$TESTNUM
 		mkdir -p "$T"
 		desc=${fn#t_}
-		rc=0
+		# Not inside `||` or `if`: bash would ignore `set -e` in the whole subshell.
 		(
 			set -eE
 			trap 'echo "line $LINENO: \`$BASH_COMMAND\` exited $?" >&2' ERR
 			cd "$T"
 			"$fn"
-		) >"$T/.log" 2>&1 </dev/null || rc=$?
+		) >"$T/.log" 2>&1 </dev/null
+		rc=$?
 		if [ -f "$T/.skip" ]; then
 			echo "ok $TESTNUM - $desc # SKIP $(cat "$T/.skip")"
 			N_SKIP=$((N_SKIP + 1))
