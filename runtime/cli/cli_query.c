@@ -4,7 +4,9 @@
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <pwd.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -68,8 +70,7 @@ static void
 list_row(char **cells, const struct rt_state *st)
 {
 	cells[0] = xstrdup(st->id);
-	/* runc shows 0 for a stopped container */
-	cells[1] = xasprintf("%d", st->status == RT_STOPPED ? 0 : (int)st->pid);
+	cells[1] = xasprintf("%d", (int)st->pid);
 	cells[2] = xstrdup(rt_status_name(st->status));
 	cells[3] = xstrdup(st->bundle ? st->bundle : "");
 	cells[4] = xstrdup(st->created ? st->created : "");
@@ -105,6 +106,24 @@ cli_list_table(FILE *out, struct rt_state **st, size_t n)
 	free(cells);
 }
 
+/* runc's list shows the owner of the state directory by name ("#uid" when it has none). */
+static void
+list_set_owner(const char *root, struct rt_state *st)
+{
+	cleanup_free char *dir = xasprintf("%s/%s", root, st->id);
+	struct passwd pw, *res = NULL;
+	char buf[1024];
+	struct stat sb;
+
+	if (stat(dir, &sb) < 0)
+		return;
+	free(st->owner);
+	if (getpwuid_r(sb.st_uid, &pw, buf, sizeof(buf), &res) == 0 && res)
+		st->owner = xstrdup(res->pw_name);
+	else
+		st->owner = xasprintf("#%u", (unsigned)sb.st_uid);
+}
+
 static void
 list_free(struct rt_state **st, size_t n)
 {
@@ -137,6 +156,11 @@ cli_list(struct cli_ctx *ctx, int argc, char **argv, struct err *err)
 		return err_set(err, EINVAL, "invalid format option");
 	if (rt_container_list(&ctx->rt, &st, &n, err) < 0)
 		return -1;
+	for (size_t i = 0; i < n; i++) {
+		list_set_owner(ctx->rt.root, st[i]);
+		if (st[i]->status == RT_STOPPED)
+			st[i]->pid = 0; /* as runc */
+	}
 	if (quiet) {
 		for (size_t i = 0; i < n; i++)
 			printf("%s\n", st[i]->id);
