@@ -34,10 +34,13 @@ struct mount_env {
 	bool cgroupns;	  /* in a cgroup namespace rooted at the container's cgroup: cgroup
 			   * mounts are real cgroup/cgroup2 mounts, not binds of host dirs */
 	enum mount_resolve_mode resolve;
+	const char *bundle; /* borrowed, may be NULL: a relative bind source is relative to it
+			     * (runc); NULL leaves it relative to the cwd */
 };
 
 /* Fills env from linux.namespaces: userns = user ns listed; new_netns = network ns listed
- * without a path (created) or no user ns at all; cgroupns = cgroup ns listed; resolve AUTO. */
+ * without a path (created) or no user ns at all; cgroupns = cgroup ns listed; resolve AUTO;
+ * bundle NULL (set it to the bundle directory). */
 void mount_env_from_spec(const struct rt_spec *spec, struct mount_env *env);
 
 /* Before pivot_root. rootfs_abs: absolute, symlink-free path of the rootfs on the host.
@@ -53,10 +56,11 @@ int mount_rootfs_prepare(const struct rt_spec *spec, const char *rootfs_abs,
  * chdir("/"). no_pivot (runc --no-pivot): MS_MOVE the rootfs onto "/" and chroot("."). */
 int mount_rootfs_pivot(const char *rootfs_abs, bool no_pivot, struct err *err);
 
-/* After pivot_root (and after the console is mounted): remounts /dev read-only if its spec
+/* After pivot_root, after the console is mounted and after sysctls are written (readonlyPaths
+ * usually has /proc/sys): remounts /dev read-only if its spec
  * mount says ro, readonly root (root.readonly), linux.readonlyPaths (bind + ro remount keeping
  * nosuid/nodev/noexec), linux.maskedPaths (dirs: ro empty tmpfs; files: /dev/null bind; missing
- * paths ignored), then rootfsPropagation on / if set. */
+ * paths ignored), then rootfsPropagation on / if set. env is not used today. */
 int mount_rootfs_finish(const struct rt_spec *spec, const struct mount_env *env, struct err *err);
 
 #endif

@@ -69,8 +69,9 @@ enum mount_create {
 };
 
 /* Opens path (container path, "/" = rootfd) as O_PATH|O_CLOEXEC; every symlink, absolute or
- * relative, and every ".." stays inside rootfd. Missing names are created per create (a
- * dangling symlink is never followed to create its target: ENOENT). *out owned by caller. */
+ * relative, and every ".." stays inside rootfd. Missing names are created per create, also
+ * the target of a dangling symlink (inside rootfd: /etc/resolv.conf -> ../run/x creates
+ * rootfs/run/x, as runc does). *out owned by caller. */
 int mount_resolve(int rootfd, const char *path, enum mount_resolve_mode mode,
 		  enum mount_create create, int *out, struct err *err);
 

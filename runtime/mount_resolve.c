@@ -60,13 +60,66 @@ resolve_openat2_try(int rootfd, const char *path)
 	return fd;
 }
 
+/* A dangling symlink name in the directory that clean[0..name) names: the path to resolve
+ * instead, its target spliced in (textually: the kernel resolves it the same way). */
+static char *
+resolve_splice_link(int dirfd, const char *clean, const char *name, const char *rest)
+{
+	char target[PATH_MAX];
+	ssize_t n = readlinkat(dirfd, name, target, sizeof(target) - 1);
+
+	if (n < 0)
+		return NULL;
+	target[n] = '\0';
+	if (target[0] == '/')
+		return xasprintf("%s%s%s", target, *rest ? "/" : "", rest);
+	return xasprintf("%.*s/%s%s%s", (int)(name - clean), clean, target, *rest ? "/" : "",
+			 rest);
+}
+
+/* Walks clean prefix by prefix from the root, creating what is missing. Returns 0 with *out
+ * set, 1 with *again set to a new path when a dangling symlink must be followed, -1. */
+static int
+resolve_openat2_create(int rootfd, char *clean, enum mount_create create, int *out,
+		       char **again)
+{
+	cleanup_close int cur = resolve_openat2_try(rootfd, "/");
+
+	if (cur < 0)
+		return -1;
+	for (char *s = clean + 1; *s;) {
+		char *e = strchrnul(s, '/');
+		bool last = *e == '\0';
+		char saved = *e;
+		int next;
+
+		*e = '\0';
+		next = resolve_openat2_try(rootfd, clean);
+		if (next < 0 && errno == ENOENT) {
+			*again = resolve_splice_link(cur, clean, s, last ? "" : e + 1);
+			if (*again)
+				return 1;
+			if (resolve_create(cur, s, last && create == MOUNT_CREATE_FILE) < 0)
+				return -1;
+			next = resolve_openat2_try(rootfd, clean);
+		}
+		if (next < 0)
+			return -1;
+		close(cur);
+		cur = next;
+		*e = saved;
+		s = last ? e : e + 1;
+	}
+	*out = take_fd(&cur);
+	return 0;
+}
+
 int
 mount_resolve_openat2(int rootfd, const char *path, enum mount_create create, int *out,
 		      struct err *err)
 {
-	cleanup_free char *clean = NULL;
-	cleanup_close int cur = -1;
-	int fd;
+	char *clean = NULL;
+	int fd, rc = 1;
 
 	*out = -1;
 	fd = resolve_openat2_try(rootfd, path);
@@ -77,38 +130,32 @@ mount_resolve_openat2(int rootfd, const char *path, enum mount_create create, in
 		return 0;
 	}
 	/* Some component is missing: resolve prefix by prefix, creating what is absent in the
-	 * already-resolved parent. */
+	 * already-resolved parent; a dangling symlink is followed (inside the root) and its
+	 * target created, as the walk does. */
 	clean = mount_clean_path(path);
-	cur = resolve_openat2_try(rootfd, "/");
-	if (cur < 0)
-		return err_sys(err, "/");
-	for (char *s = clean + 1; *s;) {
-		char *e = strchrnul(s, '/');
-		bool last = *e == '\0';
-		char saved = *e;
-		int next;
+	for (int links = 0; rc == 1; links++) {
+		char *again = NULL;
 
-		*e = '\0';
-		next = resolve_openat2_try(rootfd, clean);
-		if (next < 0 && errno == ENOENT) {
-			if (resolve_create(cur, s, last && create == MOUNT_CREATE_FILE) < 0)
-				return err_sys(err, "%s: create %s", path, clean);
-			next = resolve_openat2_try(rootfd, clean);
+		if (links > RESOLVE_MAX_LINKS) {
+			errno = ELOOP;
+			rc = -1;
+			break;
 		}
-		if (next < 0)
-			return err_sys(err, "%s", path);
-		close(cur);
-		cur = next;
-		*e = saved;
-		s = last ? e : e + 1;
+		rc = resolve_openat2_create(rootfd, clean, create, out, &again);
+		if (rc == 1) {
+			free(clean);
+			clean = mount_clean_path(again);
+			free(again);
+		}
 	}
-	*out = take_fd(&cur);
+	free(clean);
+	if (rc < 0)
+		return err_sys(err, "%s", path);
 	return 0;
 }
 
 struct walk_item {
 	char *name; /* owned */
-	bool from_link;
 };
 
 struct walk {
@@ -121,7 +168,7 @@ struct walk {
 
 /* Pushes the components of path so that its first component is popped first. */
 static void
-walk_push_path(struct walk *w, const char *path, bool from_link)
+walk_push_path(struct walk *w, const char *path)
 {
 	size_t start = w->n_todo;
 
@@ -133,8 +180,7 @@ walk_push_path(struct walk *w, const char *path, bool from_link)
 				w->cap_todo = w->cap_todo ? 2 * w->cap_todo : 16;
 				w->todo = xreallocarray(w->todo, w->cap_todo, sizeof(*w->todo));
 			}
-			w->todo[w->n_todo].name = xstrndup(s, (size_t)(e - s));
-			w->todo[w->n_todo++].from_link = from_link;
+			w->todo[w->n_todo++].name = xstrndup(s, (size_t)(e - s));
 		}
 		s = *e ? e + 1 : e;
 	}
@@ -182,7 +228,7 @@ walk_follow(struct walk *w, const char *name, bool *is_link)
 	target[n] = '\0';
 	if (target[0] == '/')
 		walk_to_root(w);
-	walk_push_path(w, target, true);
+	walk_push_path(w, target);
 	return 0;
 }
 
@@ -197,7 +243,7 @@ walk_step(struct walk *w, const struct walk_item *it, enum mount_create create)
 	if (walk_follow(w, it->name, &is_link) < 0 || is_link)
 		return is_link ? 0 : -1;
 	fd = openat(w->dirs[w->depth], it->name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
-	if (fd < 0 && errno == ENOENT && create != MOUNT_CREATE_NONE && !it->from_link) {
+	if (fd < 0 && errno == ENOENT && create != MOUNT_CREATE_NONE) {
 		if (resolve_create(w->dirs[w->depth], it->name,
 				   last && create == MOUNT_CREATE_FILE) < 0)
 			return -1;
@@ -237,7 +283,7 @@ mount_resolve_walk(int rootfd, const char *path, enum mount_create create, int *
 	int rc = 0;
 
 	*out = -1;
-	walk_push_path(&w, path, false);
+	walk_push_path(&w, path);
 	while (w.n_todo > 0) {
 		struct walk_item it = w.todo[--w.n_todo];
 

@@ -118,19 +118,22 @@ mount_apply_bind(struct mount_ctx *ctx, const struct rt_mount *m, const struct m
 		 struct err *err)
 {
 	cleanup_close int fd = -1;
+	cleanup_free char *rel = NULL;
 	struct mount_fdpath fp = {0};
+	const char *src = m->source;
 	struct stat st;
 
-	if (!m->source || !*m->source)
+	if (!src || !*src)
 		return err_set(err, EINVAL, "bind mount without a source");
-	if (stat(m->source, &st) < 0)
+	if (src[0] != '/' && ctx->env->bundle)
+		src = rel = xasprintf("%s/%s", ctx->env->bundle, src);
+	if (stat(src, &st) < 0)
 		return mount_errno(err);
 	if (mount_target_open(ctx, m->destination, NULL,
 			      S_ISDIR(st.st_mode) ? MOUNT_CREATE_DIR : MOUNT_CREATE_FILE, &fd,
 			      err) < 0)
 		return -1;
-	if (mount(m->source, mount_fdpath(fd, &fp), NULL, MS_BIND | (p->flags & MS_REC), NULL) <
-	    0)
+	if (mount(src, mount_fdpath(fd, &fp), NULL, MS_BIND | (p->flags & MS_REC), NULL) < 0)
 		return mount_errno(err);
 	return mount_apply_bind_flags(ctx, m->destination, p, err);
 }

@@ -372,6 +372,13 @@ bind_mounts(void **state)
 		     "mount - /etc/hostname - REC|PRIVATE -");
 	assert_true(is_type(f, "etc/hostname", S_IFREG));
 
+	/* a relative source is relative to the bundle */
+	f->env.bundle = "/etc";
+	assert_int_equal(apply(f, "hostname", "/h", "bind", NULL, &err), 0);
+	expect_calls("mount /etc/hostname /h - BIND -");
+	assert_true(is_type(f, "h", S_IFREG));
+	f->env.bundle = NULL;
+
 	/* recursive attributes go to mount_setattr(AT_RECURSIVE) on the new mount */
 	assert_int_equal(apply(f, "/etc", "/rro", "bind", OPTS("rbind", "rro", "rnosuid"), &err),
 			 0);

@@ -231,18 +231,29 @@ creates_missing(void **state)
 	check_resolves(f, "/a", MOUNT_CREATE_FILE, "a");
 }
 
+/* Creating through a dangling symlink creates its target inside the rootfs (bind-mounting
+ * /etc/resolv.conf -> ../run/x must work), never outside. */
 static void
-never_creates_through_dangling(void **state)
+creates_through_dangling_inside(void **state)
 {
 	struct fixture *f = *state;
-	cleanup_free char *p = xasprintf("%s/nowhere", f->dir);
-	cleanup_free char *q = xasprintf("%s/usr", f->dir);
+	struct stat st;
 
-	check_fails(f, "/dangle", MOUNT_CREATE_DIR, ENOENT);
-	check_fails(f, "/dangle/x", MOUNT_CREATE_DIR, ENOENT);
-	check_fails(f, "/hostusr/bin", MOUNT_CREATE_FILE, ENOENT);
-	assert_int_equal(access(p, F_OK), -1);
-	assert_int_equal(access(q, F_OK), -1);
+	check_fails(f, "/dangle", MOUNT_CREATE_NONE, ENOENT);
+	check_resolves(f, "/dangle", MOUNT_CREATE_DIR, "nowhere");
+	assert_int_equal(fstatat(f->rootfd, "nowhere", &st, AT_SYMLINK_NOFOLLOW), 0);
+	assert_true(S_ISDIR(st.st_mode));
+	check_resolves(f, "/hostusr/bin/x", MOUNT_CREATE_FILE, "usr/bin/x");
+	assert_int_equal(fstatat(f->rootfd, "usr/bin/x", &st, AT_SYMLINK_NOFOLLOW), 0);
+	assert_true(S_ISREG(st.st_mode));
+	/* relative dangling link, file target, several levels */
+	ln(f, "../run/systemd/stub.conf", "data/etc/resolv.conf");
+	check_resolves(f, "/etc/resolv.conf", MOUNT_CREATE_FILE, "data/run/systemd/stub.conf");
+	/* climbing out of the root is clamped */
+	ln(f, "../../../../../../../../escaped", "a/out");
+	check_resolves(f, "/a/out/y", MOUNT_CREATE_DIR, "escaped/y");
+	assert_int_equal(access("/escaped", F_OK), -1);
+	check_fails(f, "/loop1", MOUNT_CREATE_DIR, ELOOP);
 	check_fails(f, "/afile/x", MOUNT_CREATE_DIR, ENOTDIR);
 }
 
@@ -309,7 +320,7 @@ main(void)
 		BOTH(plain_paths),
 		BOTH(symlinks_stay_inside),
 		BOTH(creates_missing),
-		BOTH(never_creates_through_dangling),
+		BOTH(creates_through_dangling_inside),
 		cmocka_unit_test_setup_teardown(auto_falls_back, setup_walk, teardown),
 		cmocka_unit_test(fdpath_format),
 	};
