@@ -72,7 +72,13 @@ cpuset_fill(const char *mount, const char *path, struct err *err)
 			const char *file = i == 0 ? "cpuset.cpus" : "cpuset.mems";
 			cleanup_free char *mine = NULL, *parent = NULL;
 
-			if (cg__read(next, file, &mine, err) < 0 || cg__read(cur, file, &parent, err) < 0) {
+			struct err e = {0};
+
+			if (cg__read(next, file, &mine, &e) < 0 && e.code == ENOENT)
+				continue; /* fake trees only: the kernel always has both */
+			if (e.code != 0 || cg__read(cur, file, &parent, err) < 0) {
+				if (e.code != 0)
+					*err = e;
 				free(next);
 				return -1;
 			}

@@ -39,6 +39,15 @@ tcg_rm(const char *dir)
 		rm_rf(dir, &e);
 }
 
+/* rm -rf base/rel */
+static inline void
+tcg_rm_rel(const char *base, const char *rel)
+{
+	cleanup_free char *p = xasprintf("%s/%s", base, rel);
+
+	tcg_rm(p);
+}
+
 /* mkdir -p base/rel */
 static inline void
 tcg_mkdir(const char *base, const char *rel)
