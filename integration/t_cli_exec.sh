@@ -39,7 +39,7 @@ t_exec_joins_cgroup() {
 	start_pause
 	local got c
 	got=$(exec_out "$CID" /init cgroup ';;' echo --- ';;' read /proc/1/cgroup)
-	check_eq "$(echo "$got" | sed -n '1,/^---$/p' | sed '$d')" "$(echo "$got" | sed '1,/^---$/d')" \
+	check_eq "$(echo "$got" | sed -n '1,/^---$/p' | sed '$d')" "$(echo "$got" | sed '0,/^---$/d')" \
 		"/proc/self/cgroup of exec vs /proc/1/cgroup"
 	rt_ok exec -d --pid-file "$T/exec.pid" "$CID" /init sleep 30 </dev/null >/dev/null
 	local epid
