@@ -107,7 +107,7 @@ mount_opts_contain_all(const char *list, const char *want)
 /* For the /proc/self/cgroup line ctrl:path, the matching v1 mount, if any. */
 static int
 mount_cgroup_v1_match(const char *mountinfo, const char *ctrl, const char *path,
-		      struct mount_cgroup_v1 *out, struct err *err)
+		      struct mount_cgroup_v1 *out)
 {
 	for (const char *s = mountinfo; *s;) {
 		const char *e = strchrnul(s, '\n');
@@ -115,14 +115,6 @@ mount_cgroup_v1_match(const char *mountinfo, const char *ctrl, const char *path,
 
 		if (mountinfo_parse_line(s, (size_t)(e - s), &l) && strcmp(l.fstype, "cgroup") == 0 &&
 		    mount_opts_contain_all(l.superopts, ctrl)) {
-			size_t rn = strcmp(l.root, "/") == 0 ? 0 : strlen(l.root);
-
-			if (strncmp(path, l.root, rn) != 0 || (path[rn] != '/' && path[rn] != '\0')) {
-				err_set(err, EXDEV, "cgroup %s: our cgroup %s is outside %s", ctrl,
-					path, l.root);
-				mountinfo_line_fini(&l);
-				return -1;
-			}
 			out->mountpoint = take_ptr(l.mountpoint);
 			out->root = take_ptr(l.root);
 			out->controllers = xstrdup(ctrl);
@@ -136,9 +128,19 @@ mount_cgroup_v1_match(const char *mountinfo, const char *ctrl, const char *path,
 	return 0;
 }
 
-int
+const char *
+mount_cgroup_rel(const char *root, const char *path)
+{
+	size_t rn = strcmp(root, "/") == 0 ? 0 : strlen(root);
+
+	if (strncmp(path, root, rn) != 0 || (path[rn] != '/' && path[rn] != '\0'))
+		return NULL;
+	return path + rn;
+}
+
+void
 mount_cgroup_v1_parse(const char *mountinfo, const char *self_cgroup,
-		      struct mount_cgroup_v1 **out, size_t *n_out, struct err *err)
+		      struct mount_cgroup_v1 **out, size_t *n_out)
 {
 	struct mount_cgroup_v1 *v = NULL;
 	size_t n = 0;
@@ -151,22 +153,15 @@ mount_cgroup_v1_parse(const char *mountinfo, const char *self_cgroup,
 		if (c2 && c2 > c1 + 1) {
 			cleanup_free char *ctrl = xstrndup(c1 + 1, (size_t)(c2 - c1 - 1));
 			cleanup_free char *path = xstrndup(c2 + 1, (size_t)(e - c2 - 1));
-			int rc;
 
 			v = xreallocarray(v, n + 1, sizeof(*v));
 			memset(&v[n], 0, sizeof(v[n]));
-			rc = mount_cgroup_v1_match(mountinfo, ctrl, path, &v[n], err);
-			if (rc < 0) {
-				mount_cgroup_v1_free(v, n);
-				return -1;
-			}
-			n += (size_t)rc;
+			n += (size_t)mount_cgroup_v1_match(mountinfo, ctrl, path, &v[n]);
 		}
 		s = *e ? e + 1 : e;
 	}
 	*out = v;
 	*n_out = n;
-	return 0;
 }
 
 void
@@ -266,7 +261,7 @@ mount_cgroup_v2(struct mount_ctx *ctx, const struct rt_mount *m, const struct mo
 {
 	cleanup_free char *path = mount_cgroup_v2_path(self_cgroup);
 	cleanup_free char *mnt = NULL, *root = NULL, *src = NULL;
-	size_t rn;
+	const char *rel;
 
 	if (ctx->env->cgroupns) {
 		struct err first = {0};
@@ -283,11 +278,11 @@ mount_cgroup_v2(struct mount_ctx *ctx, const struct rt_mount *m, const struct mo
 		return err_set(err, ENOENT, "no cgroup v2 entry in /proc/self/cgroup");
 	if (mount_cgroup_v2_mount(mountinfo, &mnt, &root, err) < 0 || !mnt || !root)
 		return -1;
-	rn = strcmp(root, "/") == 0 ? 0 : strlen(root);
-	if (strncmp(path, root, rn) != 0 || (path[rn] != '/' && path[rn] != '\0'))
+	rel = mount_cgroup_rel(root, path);
+	if (!rel)
 		return err_set(err, EXDEV, "our cgroup %s is outside the cgroup2 mount root %s",
 			       path, root);
-	src = xasprintf("%s%s", mnt, path + rn);
+	src = xasprintf("%s%s", mnt, rel);
 	return mount_cgroup_bind(ctx, src, m->destination, p, err);
 }
 
@@ -321,19 +316,24 @@ mount_cgroup_v1(struct mount_ctx *ctx, const struct rt_mount *m, const struct mo
 	int rc = 0;
 	struct mount_plan tmpfs = {.flags = MS_NOSUID | MS_NODEV | MS_NOEXEC};
 
-	if (mount_cgroup_v1_parse(mountinfo, self_cgroup, &v, &n, err) < 0)
-		return -1;
+	mount_cgroup_v1_parse(mountinfo, self_cgroup, &v, &n);
 	rc = mount_cgroup_fs(ctx, m->destination, "tmpfs", "mode=755", &tmpfs, err);
 	for (size_t i = 0; rc == 0 && i < n; i++) {
 		const char *name = strrchr(v[i].mountpoint, '/') + 1;
 		cleanup_free char *sub = xasprintf("%s/%s", m->destination, name);
-		size_t rn = strcmp(v[i].root, "/") == 0 ? 0 : strlen(v[i].root);
-		cleanup_free char *src = xasprintf("%s%s", v[i].mountpoint, v[i].path + rn);
+		/* in a cgroup namespace mountinfo roots are relative to ours ("/.."): no bind */
+		const char *rel = mount_cgroup_rel(v[i].root, v[i].path);
 
-		if (ctx->env->cgroupns)
+		if (ctx->env->cgroupns) {
 			rc = mount_cgroup_fs(ctx, sub, "cgroup", v[i].controllers, p, err);
-		else
+		} else if (!rel) {
+			rc = err_set(err, EXDEV, "cgroup %s: our cgroup %s is outside the mount root %s",
+				     v[i].controllers, v[i].path, v[i].root);
+		} else {
+			cleanup_free char *src = xasprintf("%s%s", v[i].mountpoint, rel);
+
 			rc = mount_cgroup_bind(ctx, src, sub, p, err);
+		}
 		if (rc == 0)
 			rc = mount_cgroup_v1_links(ctx, m->destination, name, err);
 	}

@@ -127,8 +127,10 @@ struct mount_cgroup_v1 {
 };
 
 /* From /proc/self/mountinfo and /proc/self/cgroup text: every v1 hierarchy we are in. */
-int mount_cgroup_v1_parse(const char *mountinfo, const char *self_cgroup,
-			  struct mount_cgroup_v1 **out, size_t *n_out, struct err *err);
+void mount_cgroup_v1_parse(const char *mountinfo, const char *self_cgroup,
+			   struct mount_cgroup_v1 **out, size_t *n_out);
+/* path relative to a mount's root (root "/" -> path itself), NULL if path is outside root. */
+const char *mount_cgroup_rel(const char *root, const char *path);
 void mount_cgroup_v1_free(struct mount_cgroup_v1 *v, size_t n);
 /* The "0::/path" line of /proc/self/cgroup (owned copy), NULL if none. */
 char *mount_cgroup_v2_path(const char *self_cgroup);

@@ -610,6 +610,17 @@ cgroup_v1(void **state)
 	assert_string_equal(buf, "cpu,cpuacct");
 	assert_true(is_type(f, "sys/fs/cgroup/cpuacct", S_IFLNK));
 
+	/* our cgroup outside the hierarchy's mount root: nothing to bind, a clear error */
+	f->ctx.proc_self_cgroup = "4:memory:/elsewhere\n";
+	f->ctx.proc_self_mountinfo = "35 31 0:32 /outer /sys/fs/cgroup/memory rw - cgroup cgroup "
+				     "rw,memory\n";
+	assert_int_equal(apply(f, "cgroup", "/cg0", "cgroup", NULL, &err), -1);
+	assert_int_equal(err.code, EXDEV);
+	assert_non_null(strstr(err.msg, "/elsewhere"));
+	reset_calls();
+	f->ctx.proc_self_mountinfo = cg_mountinfo;
+	f->ctx.proc_self_cgroup = cg_self;
+
 	/* in a cgroup namespace: real cgroup mounts, controllers as data */
 	f->env.cgroupns = true;
 	assert_int_equal(apply(f, "cgroup", "/cg", "cgroup", OPTS("nosuid"), &err), 0);

@@ -56,6 +56,7 @@ struct scenario {
 	char hostfile[96]; /* bound to /etc/hostname */
 	enum mount_resolve_mode resolve;
 	bool userns;
+	bool cgroupns;
 };
 
 static void
@@ -141,6 +142,7 @@ scenario_spec(const struct scenario *s, struct rt_spec *spec, struct rt_mount *m
 	spec->linux.readonly_paths = opts_10;
 	spec->linux.masked_paths = opts_11;
 	spec->linux.ns[RT_NS_MOUNT].present = true;
+	spec->linux.ns[RT_NS_CGROUP].present = s->cgroupns;
 	if (s->userns) {
 		spec->linux.ns[RT_NS_USER].present = true;
 		spec->linux.ns[RT_NS_PID].present = true;
@@ -226,6 +228,10 @@ check_inside(const struct scenario *s, int slave)
 		      access("/sys/fs/cgroup/cgroup.procs", F_OK) == 0,
 	      "no cgroup files");
 	check_file_ro("/sys/fs/cgroup/x");
+	if (s->cgroupns)
+		CHECK(is_fs("/sys/fs/cgroup/memory", CGROUP_SUPER_MAGIC) ||
+			      is_fs("/sys/fs/cgroup", CGROUP2_SUPER_MAGIC),
+		      "no cgroup mount in the cgroup namespace");
 	CHECK(access("/etc/hostname", F_OK) == 0, "/etc/hostname");
 }
 
@@ -270,7 +276,7 @@ child_main(const struct scenario *s)
 	pid_t pid;
 
 	if (!s->userns) {
-		CHECK(unshare(CLONE_NEWNS) == 0, "unshare");
+		CHECK(unshare(CLONE_NEWNS | (s->cgroupns ? CLONE_NEWCGROUP : 0)) == 0, "unshare");
 		child_run(s);
 	}
 	CHECK(unshare(CLONE_NEWUSER) == 0, "unshare user");
@@ -298,9 +304,9 @@ host_mountinfo(void)
 }
 
 static void
-run_scenario(enum mount_resolve_mode resolve, bool userns)
+run_scenario(enum mount_resolve_mode resolve, bool userns, bool cgroupns)
 {
-	struct scenario s = {.resolve = resolve, .userns = userns};
+	struct scenario s = {.resolve = resolve, .userns = userns, .cgroupns = cgroupns};
 	cleanup_free char *before = NULL, *after = NULL;
 	char msg[1024] = "";
 	int pfd[2], st = 0;
@@ -341,21 +347,29 @@ static void
 root_openat2(void **state)
 {
 	(void)state;
-	run_scenario(MOUNT_RESOLVE_OPENAT2, false);
+	run_scenario(MOUNT_RESOLVE_OPENAT2, false, false);
 }
 
 static void
 root_walk(void **state)
 {
 	(void)state;
-	run_scenario(MOUNT_RESOLVE_WALK, false);
+	run_scenario(MOUNT_RESOLVE_WALK, false, false);
 }
 
 static void
 root_userns(void **state)
 {
 	(void)state;
-	run_scenario(MOUNT_RESOLVE_AUTO, true);
+	run_scenario(MOUNT_RESOLVE_AUTO, true, false);
+}
+
+/* cgroup namespace: real cgroup mounts instead of binds */
+static void
+root_cgroupns(void **state)
+{
+	(void)state;
+	run_scenario(MOUNT_RESOLVE_AUTO, false, true);
 }
 
 int
@@ -365,6 +379,7 @@ main(void)
 		cmocka_unit_test(root_openat2),
 		cmocka_unit_test(root_walk),
 		cmocka_unit_test(root_userns),
+		cmocka_unit_test(root_cgroupns),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
