@@ -17,6 +17,9 @@
 #include "base/xalloc.h"
 #include "cg_internal.h"
 
+int cg__freeze_timeout_ms = CG_FREEZE_TIMEOUT_MS;
+int cg__destroy_timeout_ms = CG_DESTROY_TIMEOUT_MS;
+
 static const char *const ctrl_names[CG_CTRL_COUNT] = {
 	[CG_CTRL_CPU] = "cpu",		 [CG_CTRL_CPUACCT] = "cpuacct",
 	[CG_CTRL_CPUSET] = "cpuset",	 [CG_CTRL_MEMORY] = "memory",

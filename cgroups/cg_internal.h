@@ -48,6 +48,10 @@ struct cg_ops {
 	int (*oom_open)(const struct cg *cg, struct cg_oom **out, struct err *err);
 };
 
+/* CG_FREEZE_TIMEOUT_MS and CG_DESTROY_TIMEOUT_MS; tests shorten them. */
+extern int cg__freeze_timeout_ms;
+extern int cg__destroy_timeout_ms;
+
 extern const struct cg_ops cg__v1_ops;
 extern const struct cg_ops cg__v2_ops;
 

@@ -244,7 +244,7 @@ v1_freeze(struct cg *cg, bool frozen, struct err *err)
 {
 	cleanup_free char *dir = v1_dir(cg, CG_CTRL_FREEZER);
 	const char *want = frozen ? "FROZEN" : "THAWED";
-	long long deadline = cg__now_ms() + CG_FREEZE_TIMEOUT_MS;
+	long long deadline = cg__now_ms() + cg__freeze_timeout_ms;
 	enum cg_freezer_state st;
 
 	if (dir == NULL)
@@ -266,7 +266,7 @@ v1_freeze(struct cg *cg, bool frozen, struct err *err)
 		cg__write(dir, "freezer.state", "THAWED", &ignored);
 	}
 	return err_set(err, ETIMEDOUT, "%s/freezer.state: still %s after %d ms", dir,
-		       cg_freezer_state_name(st), CG_FREEZE_TIMEOUT_MS);
+		       cg_freezer_state_name(st), cg__freeze_timeout_ms);
 }
 
 static int
@@ -303,7 +303,7 @@ v1_destroy(struct cg *cg, struct err *err)
 {
 	const char *h[CG_CTRL_COUNT + 1];
 	size_t n = hierarchies(cg, h, ARRAY_SIZE(h));
-	long long deadline = cg__now_ms() + CG_DESTROY_TIMEOUT_MS;
+	long long deadline = cg__now_ms() + cg__destroy_timeout_ms;
 	int rc = 0;
 
 	for (size_t i = 0; i < n; i++) {

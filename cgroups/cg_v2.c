@@ -250,7 +250,7 @@ v2_freeze(struct cg *cg, bool frozen, struct err *err)
 {
 	cleanup_free char *dir = v2_dir(cg, CG_CTRL_COUNT), *events = NULL;
 	cleanup_close int fd = -1;
-	long long deadline = cg__now_ms() + CG_FREEZE_TIMEOUT_MS;
+	long long deadline = cg__now_ms() + cg__freeze_timeout_ms;
 
 	if (!cg__exists(dir, "cgroup.freeze"))
 		return err_set(err, ENOTSUP, "%s/cgroup.freeze is missing (kernel < 5.2)", dir);
@@ -270,7 +270,7 @@ v2_freeze(struct cg *cg, bool frozen, struct err *err)
 			if (frozen)
 				cg__write(dir, "cgroup.freeze", "0", &ignored);
 			return err_set(err, ETIMEDOUT, "%s: not %s after %d ms", events,
-				       frozen ? "frozen" : "thawed", CG_FREEZE_TIMEOUT_MS);
+				       frozen ? "frozen" : "thawed", cg__freeze_timeout_ms);
 		}
 		poll(&pfd, 1, left < 50 ? (int)left : 50);
 	}
@@ -302,7 +302,7 @@ v2_destroy(struct cg *cg, struct err *err)
 {
 	cleanup_free char *dir = v2_dir(cg, CG_CTRL_COUNT);
 
-	if (cg__rmdir_tree(dir, cg__now_ms() + CG_DESTROY_TIMEOUT_MS, err) < 0)
+	if (cg__rmdir_tree(dir, cg__now_ms() + cg__destroy_timeout_ms, err) < 0)
 		return -1;
 	for (size_t i = cg->n_made; i-- > 0;)
 		if (rmdir(cg->made[i]) < 0 && errno != ENOENT && errno != EBUSY &&

@@ -306,6 +306,30 @@ freeze_thaw_state(void **state)
 }
 
 static void
+freeze_timeout_thaws_again(void **state)
+{
+	struct fx *f = *state;
+	struct cg *cg = leaf(f);
+	struct err err = {0};
+	long long t0 = cg__now_ms();
+
+	/* a task that never freezes: the kernel stays at FREEZING */
+	clamp_file = "freezer.state", clamp_value = "FREEZING";
+	cg__freeze_timeout_ms = 200;
+	assert_int_equal(cg_freeze(cg, true, &err), -1);
+	assert_true(cg__now_ms() - t0 >= 200);
+	assert_int_equal(err.code, ETIMEDOUT);
+	assert_non_null(strstr(err.msg, "freeze cgroup /c1"));
+	assert_non_null(strstr(err.msg, "freezer/c1/freezer.state: still FREEZING after 200 ms"));
+	/* FROZEN was rewritten while waiting, then the half-done freeze undone */
+	assert_non_null(strstr(wlog, "freezer.state=FROZEN\nfreezer.state=FROZEN\n"));
+	assert_non_null(strstr(wlog, "freezer.state=THAWED\n"));
+	clamp_file = NULL;
+	cg__freeze_timeout_ms = CG_FREEZE_TIMEOUT_MS;
+	done(cg);
+}
+
+static void
 no_freezer_hierarchy(void **state)
 {
 	struct fx *f = *state;
@@ -437,6 +461,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(update_check_before_update, setup, teardown),
 		cmocka_unit_test_setup_teardown(kernel_refusals, setup, teardown),
 		cmocka_unit_test_setup_teardown(freeze_thaw_state, setup, teardown),
+		cmocka_unit_test_setup_teardown(freeze_timeout_thaws_again, setup, teardown),
 		cmocka_unit_test_setup_teardown(no_freezer_hierarchy, setup, teardown),
 		cmocka_unit_test_setup_teardown(pids_recursive, setup, teardown),
 		cmocka_unit_test_setup_teardown(kill_all_freezes_signals_thaws, setup, teardown),

@@ -380,6 +380,25 @@ freeze_and_state(void **state)
 }
 
 static void
+freeze_timeout_thaws_again(void **state)
+{
+	struct fx *f = *state;
+	struct cg *cg = leaf(f);
+	struct err err = {0};
+	long long t0 = cg__now_ms();
+
+	freeze_sticks = true; /* cgroup.events never says "frozen 1" */
+	cg__freeze_timeout_ms = 200;
+	assert_int_equal(cg_freeze(cg, true, &err), -1);
+	assert_true(cg__now_ms() - t0 >= 200);
+	assert_int_equal(err.code, ETIMEDOUT);
+	assert_non_null(strstr(err.msg, "k/c1/cgroup.events: not frozen after 200 ms"));
+	assert_string_equal(wlog, "/k/c1/cgroup.freeze=1\n/k/c1/cgroup.freeze=0\n");
+	cg__freeze_timeout_ms = CG_FREEZE_TIMEOUT_MS;
+	done(cg);
+}
+
+static void
 kill_all_with_cgroup_kill(void **state)
 {
 	struct fx *f = *state;
@@ -509,6 +528,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(apply_probes_bfq_and_swap, setup, teardown),
 		cmocka_unit_test_setup_teardown(update_check_before_update, setup, teardown),
 		cmocka_unit_test_setup_teardown(freeze_and_state, setup, teardown),
+		cmocka_unit_test_setup_teardown(freeze_timeout_thaws_again, setup, teardown),
 		cmocka_unit_test_setup_teardown(kill_all_with_cgroup_kill, setup, teardown),
 		cmocka_unit_test_setup_teardown(kill_all_fallback, setup, teardown),
 		cmocka_unit_test_setup_teardown(pids_and_nested_destroy, setup, teardown),
