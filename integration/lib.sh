@@ -185,6 +185,12 @@ d=json.load(sys.stdin)
 $code" "$@"
 }
 
+# seg N: the Nth (from 1) part of stdin, parts being separated by lines `---`
+# (as printed by `/init ... ';;' echo --- ';;' ...`).
+seg() {
+	awk -v n="$1" '$0 == "---" {i++; next} i == n - 1'
+}
+
 # ---------------------------------------------------------------- bundles
 
 # mkbundle [DIR [ID]]: a bundle in DIR (default $T/b) whose cgroupsPath is /$CG_PARENT/ID (default
