@@ -22,20 +22,20 @@ struct rt_spec;
 
 enum mount_resolve_mode {
 	MOUNT_RESOLVE_AUTO = 0, /* openat2(RESOLVE_IN_ROOT) if the kernel has it, else the walk */
-	MOUNT_RESOLVE_OPENAT2,	/* openat2 only (ENOSYS is an error) */
-	MOUNT_RESOLVE_WALK,	/* the O_PATH|O_NOFOLLOW walk (tests, old kernels) */
+	MOUNT_RESOLVE_OPENAT2,  /* openat2 only (ENOSYS is an error) */
+	MOUNT_RESOLVE_WALK,     /* the O_PATH|O_NOFOLLOW walk (tests, old kernels) */
 };
 
 /* What the mount code needs to know that the spec alone does not say. */
 struct mount_env {
-	bool userns;	  /* in a user namespace (new or joined): devices are bind-mounted from
-			   * the host instead of mknod; sysfs may fall back to a bind of /sys */
-	bool new_netns;	  /* a network namespace owned by our user namespace: sysfs mountable */
-	bool cgroupns;	  /* in a cgroup namespace rooted at the container's cgroup: cgroup
-			   * mounts are real cgroup/cgroup2 mounts, not binds of host dirs */
+	bool userns;    /* in a user namespace (new or joined): devices are bind-mounted from
+	                 * the host instead of mknod; sysfs may fall back to a bind of /sys */
+	bool new_netns; /* a network namespace owned by our user namespace: sysfs mountable */
+	bool cgroupns;  /* in a cgroup namespace rooted at the container's cgroup: cgroup
+	                 * mounts are real cgroup/cgroup2 mounts, not binds of host dirs */
 	enum mount_resolve_mode resolve;
 	const char *bundle; /* borrowed, may be NULL: a relative bind source is relative to it
-			     * (runc); NULL leaves it relative to the cwd */
+	                     * (runc); NULL leaves it relative to the cwd */
 };
 
 /* Fills env from linux.namespaces: userns = user ns listed; new_netns = network ns listed
@@ -50,7 +50,7 @@ void mount_env_from_spec(const struct rt_spec *spec, struct mount_env *env);
  * urandom tty, /dev/ptmx -> pts/ptmx and the /dev/fd, stdin, stdout, stderr, core symlinks.
  * On failure mounts made so far stay in the (private) mount namespace: the child exits. */
 int mount_rootfs_prepare(const struct rt_spec *spec, const char *rootfs_abs,
-			 const struct mount_env *env, struct err *err);
+                         const struct mount_env *env, struct err *err);
 
 /* Enters the rootfs: chdir(rootfs); pivot_root(".", "."), old root made rslave and detached;
  * chdir("/"). no_pivot (runc --no-pivot): MS_MOVE the rootfs onto "/" and chroot("."). */

@@ -30,7 +30,7 @@ mount_unescape(const char *s, size_t n)
 		if (s[i] == '\\' && i + 3 < n && s[i + 1] >= '0' && s[i + 1] <= '3' &&
 		    s[i + 2] >= '0' && s[i + 2] <= '7' && s[i + 3] >= '0' && s[i + 3] <= '7') {
 			out[o++] = (char)((s[i + 1] - '0') << 6 | (s[i + 2] - '0') << 3 |
-					  (s[i + 3] - '0'));
+			                  (s[i + 3] - '0'));
 			i += 3;
 		} else {
 			out[o++] = s[i];
@@ -107,14 +107,14 @@ mount_opts_contain_all(const char *list, const char *want)
 /* For the /proc/self/cgroup line ctrl:path, the matching v1 mount, if any. */
 static int
 mount_cgroup_v1_match(const char *mountinfo, const char *ctrl, const char *path,
-		      struct mount_cgroup_v1 *out)
+                      struct mount_cgroup_v1 *out)
 {
 	for (const char *s = mountinfo; *s;) {
 		const char *e = strchrnul(s, '\n');
 		struct mountinfo_line l;
 
-		if (mountinfo_parse_line(s, (size_t)(e - s), &l) && strcmp(l.fstype, "cgroup") == 0 &&
-		    mount_opts_contain_all(l.superopts, ctrl)) {
+		if (mountinfo_parse_line(s, (size_t)(e - s), &l) &&
+		    strcmp(l.fstype, "cgroup") == 0 && mount_opts_contain_all(l.superopts, ctrl)) {
 			out->mountpoint = take_ptr(l.mountpoint);
 			out->root = take_ptr(l.root);
 			out->controllers = xstrdup(ctrl);
@@ -139,8 +139,8 @@ mount_cgroup_rel(const char *root, const char *path)
 }
 
 void
-mount_cgroup_v1_parse(const char *mountinfo, const char *self_cgroup,
-		      struct mount_cgroup_v1 **out, size_t *n_out)
+mount_cgroup_v1_parse(const char *mountinfo, const char *self_cgroup, struct mount_cgroup_v1 **out,
+                      size_t *n_out)
 {
 	struct mount_cgroup_v1 *v = NULL;
 	size_t n = 0;
@@ -226,7 +226,7 @@ mount_read_text(const char *override, const char *path, char **out, struct err *
  * flags with a remount (ro, nosuid, ...). */
 static int
 mount_cgroup_bind(struct mount_ctx *ctx, const char *src, const char *sub,
-		  const struct mount_plan *p, struct err *err)
+                  const struct mount_plan *p, struct err *err)
 {
 	cleanup_close int fd = -1;
 	struct mount_fdpath fp = {0};
@@ -243,7 +243,7 @@ mount_cgroup_bind(struct mount_ctx *ctx, const char *src, const char *sub,
 
 static int
 mount_cgroup_fs(struct mount_ctx *ctx, const char *sub, const char *type, const char *data,
-		const struct mount_plan *p, struct err *err)
+                const struct mount_plan *p, struct err *err)
 {
 	cleanup_close int fd = -1;
 	struct mount_fdpath fp = {0};
@@ -257,7 +257,7 @@ mount_cgroup_fs(struct mount_ctx *ctx, const char *sub, const char *type, const 
 
 static int
 mount_cgroup_v2(struct mount_ctx *ctx, const struct rt_mount *m, const struct mount_plan *p,
-		const char *mountinfo, const char *self_cgroup, struct err *err)
+                const char *mountinfo, const char *self_cgroup, struct err *err)
 {
 	cleanup_free char *path = mount_cgroup_v2_path(self_cgroup);
 	cleanup_free char *mnt = NULL, *root = NULL, *src = NULL;
@@ -281,14 +281,13 @@ mount_cgroup_v2(struct mount_ctx *ctx, const struct rt_mount *m, const struct mo
 	rel = mount_cgroup_rel(root, path);
 	if (!rel)
 		return err_set(err, EXDEV, "our cgroup %s is outside the cgroup2 mount root %s",
-			       path, root);
+		               path, root);
 	src = xasprintf("%s%s", mnt, rel);
 	return mount_cgroup_bind(ctx, src, m->destination, p, err);
 }
 
 static int
-mount_cgroup_v1_links(struct mount_ctx *ctx, const char *dest, const char *name,
-		      struct err *err)
+mount_cgroup_v1_links(struct mount_ctx *ctx, const char *dest, const char *name, struct err *err)
 {
 	cleanup_close int fd = -1;
 
@@ -309,7 +308,7 @@ mount_cgroup_v1_links(struct mount_ctx *ctx, const char *dest, const char *name,
 
 static int
 mount_cgroup_v1(struct mount_ctx *ctx, const struct rt_mount *m, const struct mount_plan *p,
-		const char *mountinfo, const char *self_cgroup, struct err *err)
+                const char *mountinfo, const char *self_cgroup, struct err *err)
 {
 	struct mount_cgroup_v1 *v = NULL;
 	size_t n = 0;
@@ -327,8 +326,9 @@ mount_cgroup_v1(struct mount_ctx *ctx, const struct rt_mount *m, const struct mo
 		if (ctx->env->cgroupns) {
 			rc = mount_cgroup_fs(ctx, sub, "cgroup", v[i].controllers, p, err);
 		} else if (!rel) {
-			rc = err_set(err, EXDEV, "cgroup %s: our cgroup %s is outside the mount root %s",
-				     v[i].controllers, v[i].path, v[i].root);
+			rc = err_set(err, EXDEV,
+			             "cgroup %s: our cgroup %s is outside the mount root %s",
+			             v[i].controllers, v[i].path, v[i].root);
 		} else {
 			cleanup_free char *src = xasprintf("%s%s", v[i].mountpoint, rel);
 
@@ -349,14 +349,14 @@ mount_cgroup_v1(struct mount_ctx *ctx, const struct rt_mount *m, const struct mo
 
 int
 mount_apply_cgroup(struct mount_ctx *ctx, const struct rt_mount *m, const struct mount_plan *p,
-		   struct err *err)
+                   struct err *err)
 {
 	cleanup_free char *mountinfo = NULL, *self_cgroup = NULL;
 	struct statfs sfs;
 	bool v2;
 
 	if (mount_read_text(ctx->proc_self_mountinfo, "/proc/self/mountinfo", &mountinfo, err) <
-		    0 ||
+	        0 ||
 	    mount_read_text(ctx->proc_self_cgroup, "/proc/self/cgroup", &self_cgroup, err) < 0)
 		return -1;
 	if (statfs("/sys/fs/cgroup", &sfs) < 0)

@@ -17,12 +17,12 @@
 
 /* Created in every container unless linux.devices names the same path (runc's list). */
 static const struct rt_device mount_default_devs[] = {
-	{.type = 'c', .path = "/dev/null", .major = 1, .minor = 3},
-	{.type = 'c', .path = "/dev/zero", .major = 1, .minor = 5},
-	{.type = 'c', .path = "/dev/full", .major = 1, .minor = 7},
-	{.type = 'c', .path = "/dev/random", .major = 1, .minor = 8},
-	{.type = 'c', .path = "/dev/urandom", .major = 1, .minor = 9},
-	{.type = 'c', .path = "/dev/tty", .major = 5, .minor = 0},
+    {.type = 'c', .path = "/dev/null", .major = 1, .minor = 3},
+    {.type = 'c', .path = "/dev/zero", .major = 1, .minor = 5},
+    {.type = 'c', .path = "/dev/full", .major = 1, .minor = 7},
+    {.type = 'c', .path = "/dev/random", .major = 1, .minor = 8},
+    {.type = 'c', .path = "/dev/urandom", .major = 1, .minor = 9},
+    {.type = 'c', .path = "/dev/tty", .major = 5, .minor = 0},
 };
 
 bool
@@ -47,8 +47,7 @@ mount_dev_bind(struct mount_ctx *ctx, const struct rt_device *d, struct err *err
 	cleanup_close int fd = -1;
 	struct mount_fdpath fp = {0};
 
-	if (mount_resolve(ctx->rootfd, d->path, ctx->env->resolve, MOUNT_CREATE_FILE, &fd, err) <
-	    0)
+	if (mount_resolve(ctx->rootfd, d->path, ctx->env->resolve, MOUNT_CREATE_FILE, &fd, err) < 0)
 		return -1;
 	if (mount(d->path, mount_fdpath(fd, &fp), NULL, MS_BIND, NULL) < 0)
 		return err_sys(err, "bind %s from the host", d->path);
@@ -77,8 +76,7 @@ mount_dev_mode(const struct rt_device *d, mode_t *out, struct err *err)
 
 /* Parent directory fd and base name of a device path, parents created inside the rootfs. */
 static int
-mount_dev_parent(struct mount_ctx *ctx, const char *path, int *dirfd, char **base,
-		 struct err *err)
+mount_dev_parent(struct mount_ctx *ctx, const char *path, int *dirfd, char **base, struct err *err)
 {
 	cleanup_free char *clean = mount_clean_path(path);
 	char *slash = strrchr(clean, '/');
@@ -88,7 +86,7 @@ mount_dev_parent(struct mount_ctx *ctx, const char *path, int *dirfd, char **bas
 	*base = xstrdup(slash + 1);
 	*slash = '\0';
 	if (mount_resolve(ctx->rootfd, *clean ? clean : "/", ctx->env->resolve, MOUNT_CREATE_DIR,
-			  dirfd, err) < 0) {
+	                  dirfd, err) < 0) {
 		free(*base);
 		*base = NULL;
 		return -1;
@@ -107,13 +105,13 @@ mount_dev_create(struct mount_ctx *ctx, const struct rt_device *d, struct err *e
 		return -1;
 	if (d->major < 0 || d->minor < 0 || d->major > 0xfff || d->minor > 0xfffff)
 		return err_set(err, EINVAL, "%s: bad device number %lld:%lld", d->path,
-			       (long long)d->major, (long long)d->minor);
+		               (long long)d->major, (long long)d->minor);
 	if (ctx->env->userns)
 		return mount_dev_bind(ctx, d, err);
 	if (mount_dev_parent(ctx, d->path, &dirfd, &base, err) < 0 || !base)
 		return -1;
-	if (mknodat(dirfd, base, type | mode,
-		    makedev((unsigned)d->major, (unsigned)d->minor)) < 0) {
+	if (mknodat(dirfd, base, type | mode, makedev((unsigned)d->major, (unsigned)d->minor)) <
+	    0) {
 		if (errno == EEXIST)
 			return 0; /* the image has it: keep it (runc) */
 		if (errno == EPERM)
@@ -124,7 +122,7 @@ mount_dev_create(struct mount_ctx *ctx, const struct rt_device *d, struct err *e
 	if (fchmodat(dirfd, base, mode, 0) < 0)
 		return err_sys(err, "chmod %s", d->path);
 	if (fchownat(dirfd, base, d->has_uid ? d->uid : 0, d->has_gid ? d->gid : 0,
-		     AT_SYMLINK_NOFOLLOW) < 0)
+	             AT_SYMLINK_NOFOLLOW) < 0)
 		return err_sys(err, "chown %s", d->path);
 	return 0;
 }
@@ -145,9 +143,9 @@ static int
 mount_dev_symlinks(struct mount_ctx *ctx, struct err *err)
 {
 	static const char *const links[][2] = {
-		{"/proc/self/fd", "fd"},     {"/proc/self/fd/0", "stdin"},
-		{"/proc/self/fd/1", "stdout"}, {"/proc/self/fd/2", "stderr"},
-		{"/proc/kcore", "core"},
+	    {"/proc/self/fd", "fd"},       {"/proc/self/fd/0", "stdin"},
+	    {"/proc/self/fd/1", "stdout"}, {"/proc/self/fd/2", "stderr"},
+	    {"/proc/kcore", "core"},
 	};
 	cleanup_close int devfd = -1;
 

@@ -17,20 +17,21 @@ struct rt_spec;
 enum mount_kind {
 	MOUNT_KIND_FS = 0, /* a new filesystem instance: proc, tmpfs, sysfs, devpts, mqueue, ... */
 	MOUNT_KIND_BIND,   /* type "bind" or option bind/rbind */
-	MOUNT_KIND_CGROUP, /* type "cgroup" or "cgroup2": per-controller binds or a cgroupns mount */
+	MOUNT_KIND_CGROUP, /* type "cgroup" or "cgroup2": per-controller binds or a cgroupns mount
+	                    */
 };
 
 #define MOUNT_MAX_PROPAGATION 4
 
 struct mount_plan {
 	enum mount_kind kind;
-	unsigned long flags;  /* MS_* to set; MS_BIND|MS_REC for binds (rbind), MS_REMOUNT, ... */
-	unsigned long clear;  /* MS_* explicitly cleared by an option (rw, suid, dev, exec, ...) */
+	unsigned long flags; /* MS_* to set; MS_BIND|MS_REC for binds (rbind), MS_REMOUNT, ... */
+	unsigned long clear; /* MS_* explicitly cleared by an option (rw, suid, dev, exec, ...) */
 	unsigned long propagation[MOUNT_MAX_PROPAGATION]; /* separate mount(2) calls, in order */
 	size_t n_propagation;
 	uint64_t attr_set, attr_clr; /* mount_setattr(AT_RECURSIVE) MOUNT_ATTR_*; both 0: none */
-	char *data;		     /* owned: filesystem options joined with ',', NULL if none */
-	bool needs_remount;	     /* bind: a MS_BIND|MS_REMOUNT pass applies the flags */
+	char *data;                  /* owned: filesystem options joined with ',', NULL if none */
+	bool needs_remount;          /* bind: a MS_BIND|MS_REMOUNT pass applies the flags */
 };
 
 /* Turns a spec mount into what to call. Fails (EINVAL/EOPNOTSUPP, the option named) for an
@@ -50,7 +51,7 @@ unsigned long mount_flags_from_statvfs(unsigned long st_flag);
  * per-mount flags (src, from mount_flags_from_statvfs) that the spec did not clear, so locked
  * flags are kept and nothing the user did not ask for is dropped. */
 unsigned long mount_bind_remount_flags(unsigned long want, unsigned long cleared,
-				       unsigned long src);
+                                       unsigned long src);
 
 /* Normalises an absolute or relative container path: "/a//b/./c/" -> "/a/b/c". ".." is kept
  * (resolution clamps it at the root). Returned string owned by the caller. */
@@ -73,13 +74,13 @@ enum mount_create {
  * the target of a dangling symlink (inside rootfd: /etc/resolv.conf -> ../run/x creates
  * rootfs/run/x, as runc does). *out owned by caller. */
 int mount_resolve(int rootfd, const char *path, enum mount_resolve_mode mode,
-		  enum mount_create create, int *out, struct err *err);
+                  enum mount_create create, int *out, struct err *err);
 
 /* The two implementations, exposed for tests. */
 int mount_resolve_openat2(int rootfd, const char *path, enum mount_create create, int *out,
-			  struct err *err);
+                          struct err *err);
 int mount_resolve_walk(int rootfd, const char *path, enum mount_create create, int *out,
-		       struct err *err);
+                       struct err *err);
 
 /* "/proc/self/fd/N" for an fd (the target handed to mount(2) before pivot_root). */
 struct mount_fdpath {
@@ -90,10 +91,10 @@ const char *mount_fdpath(int fd, struct mount_fdpath *buf);
 /* ---- apply (mount_rootfs.c, mount_special.c, mount_dev.c, mount_cgroup.c) ---- */
 
 struct mount_ctx {
-	const char *rootfs;	       /* borrowed: absolute host path */
-	int rootfd;		       /* O_PATH of the rootfs (after its self-bind) */
-	const struct mount_env *env;   /* borrowed */
-	const char *proc_self_cgroup;  /* borrowed test override of /proc/self/cgroup, or NULL */
+	const char *rootfs;              /* borrowed: absolute host path */
+	int rootfd;                      /* O_PATH of the rootfs (after its self-bind) */
+	const struct mount_env *env;     /* borrowed */
+	const char *proc_self_cgroup;    /* borrowed test override of /proc/self/cgroup, or NULL */
 	const char *proc_self_mountinfo; /* borrowed test override, or NULL */
 };
 
@@ -103,13 +104,13 @@ int mount_apply(struct mount_ctx *ctx, const struct rt_mount *m, struct err *err
 /* The steps after the initial mount(2) of a bind: remount with the flags (EPERM: retry with the
  * source's locked flags), propagation calls, recursive attributes. dest: for messages. */
 int mount_apply_bind_flags(struct mount_ctx *ctx, const char *dest, const struct mount_plan *p,
-			   struct err *err);
+                           struct err *err);
 /* Propagation calls and recursive attributes on the mount now at dest. */
 int mount_apply_propagation(struct mount_ctx *ctx, const char *dest, const struct mount_plan *p,
-			    struct err *err);
+                            struct err *err);
 
-int mount_apply_cgroup(struct mount_ctx *ctx, const struct rt_mount *m,
-		       const struct mount_plan *p, struct err *err);
+int mount_apply_cgroup(struct mount_ctx *ctx, const struct rt_mount *m, const struct mount_plan *p,
+                       struct err *err);
 
 /* /dev: linux.devices + defaults, ptmx, symlinks (mount_dev.c). */
 int mount_dev_setup(struct mount_ctx *ctx, const struct rt_spec *spec, struct err *err);
@@ -121,14 +122,14 @@ bool mount_needs_dev_setup(const struct rt_spec *spec);
 
 struct mount_cgroup_v1 {
 	char *mountpoint;  /* owned: host mount point, e.g. /sys/fs/cgroup/cpu,cpuacct */
-	char *root;	   /* owned: mount root inside the hierarchy (mountinfo field 4) */
+	char *root;        /* owned: mount root inside the hierarchy (mountinfo field 4) */
 	char *controllers; /* owned: e.g. "cpu,cpuacct" or "name=systemd" */
-	char *path;	   /* owned: our cgroup in that hierarchy (/proc/self/cgroup) */
+	char *path;        /* owned: our cgroup in that hierarchy (/proc/self/cgroup) */
 };
 
 /* From /proc/self/mountinfo and /proc/self/cgroup text: every v1 hierarchy we are in. */
 void mount_cgroup_v1_parse(const char *mountinfo, const char *self_cgroup,
-			   struct mount_cgroup_v1 **out, size_t *n_out);
+                           struct mount_cgroup_v1 **out, size_t *n_out);
 /* path relative to a mount's root (root "/" -> path itself), NULL if path is outside root. */
 const char *mount_cgroup_rel(const char *root, const char *path);
 void mount_cgroup_v1_free(struct mount_cgroup_v1 *v, size_t n);

@@ -157,6 +157,7 @@ mount_rootfs_finish(const struct rt_spec *spec, const struct mount_env *env, str
 		if (mount_masked_path(*p, err) < 0)
 			return -1;
 	if (prop && mount(NULL, "/", NULL, prop, NULL) < 0)
-		return err_sys(err, "set rootfsPropagation %s on /", spec->linux.rootfs_propagation);
+		return err_sys(err, "set rootfsPropagation %s on /",
+		               spec->linux.rootfs_propagation);
 	return 0;
 }

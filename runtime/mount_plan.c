@@ -25,34 +25,46 @@ struct mount_opt {
 
 /* mount(8) option names (the runtime spec points there), as runc and crun accept them. */
 static const struct mount_opt mount_opts[] = {
-	{"async", true, MS_SYNCHRONOUS},    {"atime", true, MS_NOATIME},
-	{"bind", false, MS_BIND},	    {"defaults", false, 0},
-	{"dev", true, MS_NODEV},	    {"diratime", true, MS_NODIRATIME},
-	{"dirsync", false, MS_DIRSYNC},	    {"exec", true, MS_NOEXEC},
-	{"iversion", false, MS_I_VERSION},  {"lazytime", false, MS_LAZYTIME},
-	{"loud", true, MS_SILENT},	    {"mand", false, MS_MANDLOCK},
-	{"noatime", false, MS_NOATIME},	    {"nodev", false, MS_NODEV},
-	{"nodiratime", false, MS_NODIRATIME}, {"noexec", false, MS_NOEXEC},
-	{"noiversion", true, MS_I_VERSION}, {"nolazytime", true, MS_LAZYTIME},
-	{"nomand", true, MS_MANDLOCK},	    {"norelatime", true, MS_RELATIME},
-	{"nostrictatime", true, MS_STRICTATIME}, {"nosuid", false, MS_NOSUID},
-	{"nosymfollow", false, MS_NOSYMFOLLOW}, {"rbind", false, MS_BIND | MS_REC},
-	{"relatime", false, MS_RELATIME},   {"remount", false, MS_REMOUNT},
-	{"ro", false, MS_RDONLY},	    {"rw", true, MS_RDONLY},
-	{"silent", false, MS_SILENT},	    {"strictatime", false, MS_STRICTATIME},
-	{"suid", true, MS_NOSUID},	    {"symfollow", true, MS_NOSYMFOLLOW},
-	{"sync", false, MS_SYNCHRONOUS},
+    {"async", true, MS_SYNCHRONOUS},
+    {"atime", true, MS_NOATIME},
+    {"bind", false, MS_BIND},
+    {"defaults", false, 0},
+    {"dev", true, MS_NODEV},
+    {"diratime", true, MS_NODIRATIME},
+    {"dirsync", false, MS_DIRSYNC},
+    {"exec", true, MS_NOEXEC},
+    {"iversion", false, MS_I_VERSION},
+    {"lazytime", false, MS_LAZYTIME},
+    {"loud", true, MS_SILENT},
+    {"mand", false, MS_MANDLOCK},
+    {"noatime", false, MS_NOATIME},
+    {"nodev", false, MS_NODEV},
+    {"nodiratime", false, MS_NODIRATIME},
+    {"noexec", false, MS_NOEXEC},
+    {"noiversion", true, MS_I_VERSION},
+    {"nolazytime", true, MS_LAZYTIME},
+    {"nomand", true, MS_MANDLOCK},
+    {"norelatime", true, MS_RELATIME},
+    {"nostrictatime", true, MS_STRICTATIME},
+    {"nosuid", false, MS_NOSUID},
+    {"nosymfollow", false, MS_NOSYMFOLLOW},
+    {"rbind", false, MS_BIND | MS_REC},
+    {"relatime", false, MS_RELATIME},
+    {"remount", false, MS_REMOUNT},
+    {"ro", false, MS_RDONLY},
+    {"rw", true, MS_RDONLY},
+    {"silent", false, MS_SILENT},
+    {"strictatime", false, MS_STRICTATIME},
+    {"suid", true, MS_NOSUID},
+    {"symfollow", true, MS_NOSYMFOLLOW},
+    {"sync", false, MS_SYNCHRONOUS},
 };
 
 static const struct mount_opt mount_propagations[] = {
-	{"private", false, MS_PRIVATE},
-	{"rprivate", false, MS_PRIVATE | MS_REC},
-	{"shared", false, MS_SHARED},
-	{"rshared", false, MS_SHARED | MS_REC},
-	{"slave", false, MS_SLAVE},
-	{"rslave", false, MS_SLAVE | MS_REC},
-	{"unbindable", false, MS_UNBINDABLE},
-	{"runbindable", false, MS_UNBINDABLE | MS_REC},
+    {"private", false, MS_PRIVATE},       {"rprivate", false, MS_PRIVATE | MS_REC},
+    {"shared", false, MS_SHARED},         {"rshared", false, MS_SHARED | MS_REC},
+    {"slave", false, MS_SLAVE},           {"rslave", false, MS_SLAVE | MS_REC},
+    {"unbindable", false, MS_UNBINDABLE}, {"runbindable", false, MS_UNBINDABLE | MS_REC},
 };
 
 /* Recursive attributes (mount_setattr with AT_RECURSIVE), runtime-spec 1.1 "rro" etc. The
@@ -60,18 +72,18 @@ static const struct mount_opt mount_propagations[] = {
  * partial atime clear, so undoing an atime mode ("ratime", "rnostrictatime") selects relatime
  * and "rnorelatime" selects strictatime (as mount(8) norelatime does). */
 static const struct mount_opt mount_rattrs[] = {
-	{"rro", false, MOUNT_ATTR_RDONLY},
-	{"rrw", true, MOUNT_ATTR_RDONLY},
-	{"rnosuid", false, MOUNT_ATTR_NOSUID},
-	{"rsuid", true, MOUNT_ATTR_NOSUID},
-	{"rnodev", false, MOUNT_ATTR_NODEV},
-	{"rdev", true, MOUNT_ATTR_NODEV},
-	{"rnoexec", false, MOUNT_ATTR_NOEXEC},
-	{"rexec", true, MOUNT_ATTR_NOEXEC},
-	{"rnodiratime", false, MOUNT_ATTR_NODIRATIME},
-	{"rdiratime", true, MOUNT_ATTR_NODIRATIME},
-	{"rnosymfollow", false, MOUNT_ATTR_NOSYMFOLLOW},
-	{"rsymfollow", true, MOUNT_ATTR_NOSYMFOLLOW},
+    {"rro", false, MOUNT_ATTR_RDONLY},
+    {"rrw", true, MOUNT_ATTR_RDONLY},
+    {"rnosuid", false, MOUNT_ATTR_NOSUID},
+    {"rsuid", true, MOUNT_ATTR_NOSUID},
+    {"rnodev", false, MOUNT_ATTR_NODEV},
+    {"rdev", true, MOUNT_ATTR_NODEV},
+    {"rnoexec", false, MOUNT_ATTR_NOEXEC},
+    {"rexec", true, MOUNT_ATTR_NOEXEC},
+    {"rnodiratime", false, MOUNT_ATTR_NODIRATIME},
+    {"rdiratime", true, MOUNT_ATTR_NODIRATIME},
+    {"rnosymfollow", false, MOUNT_ATTR_NOSYMFOLLOW},
+    {"rsymfollow", true, MOUNT_ATTR_NOSYMFOLLOW},
 };
 
 struct mount_atime_opt {
@@ -80,9 +92,9 @@ struct mount_atime_opt {
 };
 
 static const struct mount_atime_opt mount_ratimes[] = {
-	{"rrelatime", MOUNT_ATTR_RELATIME},	  {"rnorelatime", MOUNT_ATTR_STRICTATIME},
-	{"rnoatime", MOUNT_ATTR_NOATIME},	  {"ratime", MOUNT_ATTR_RELATIME},
-	{"rstrictatime", MOUNT_ATTR_STRICTATIME}, {"rnostrictatime", MOUNT_ATTR_RELATIME},
+    {"rrelatime", MOUNT_ATTR_RELATIME},       {"rnorelatime", MOUNT_ATTR_STRICTATIME},
+    {"rnoatime", MOUNT_ATTR_NOATIME},         {"ratime", MOUNT_ATTR_RELATIME},
+    {"rstrictatime", MOUNT_ATTR_STRICTATIME}, {"rnostrictatime", MOUNT_ATTR_RELATIME},
 };
 
 static const struct mount_opt *
@@ -119,7 +131,7 @@ mount_plan_option(struct mount_plan *p, const struct rt_mount *m, const char *o,
 	} else if ((f = mount_opt_find(mount_propagations, ARRAY_SIZE(mount_propagations), o))) {
 		if (p->n_propagation == MOUNT_MAX_PROPAGATION)
 			return err_set(err, EINVAL, "mount %s: more than %d propagation options",
-				       m->destination, MOUNT_MAX_PROPAGATION);
+			               m->destination, MOUNT_MAX_PROPAGATION);
 		p->propagation[p->n_propagation++] = f->flag;
 	} else if ((f = mount_opt_find(mount_rattrs, ARRAY_SIZE(mount_rattrs), o))) {
 		if (f->clear) {
@@ -130,14 +142,14 @@ mount_plan_option(struct mount_plan *p, const struct rt_mount *m, const char *o,
 			p->attr_clr &= ~(uint64_t)f->flag;
 		}
 	} else if (strcmp(o, "idmap") == 0 || strcmp(o, "ridmap") == 0 ||
-		   strcmp(o, "tmpcopyup") == 0) {
+	           strcmp(o, "tmpcopyup") == 0) {
 		return err_set(err, EOPNOTSUPP, "mount %s: option %s is not supported",
-			       m->destination, o);
+		               m->destination, o);
 	} else {
 		for (size_t i = 0; i < ARRAY_SIZE(mount_ratimes); i++) {
 			if (strcmp(mount_ratimes[i].name, o) == 0) {
 				p->attr_set = (p->attr_set & ~(uint64_t)MOUNT_ATTR__ATIME) |
-					      mount_ratimes[i].mode;
+				              mount_ratimes[i].mode;
 				p->attr_clr |= MOUNT_ATTR__ATIME;
 				return 0;
 			}
@@ -157,7 +169,7 @@ mount_plan_make(const struct rt_mount *m, struct mount_plan *p, struct err *err)
 		return err_set(err, EINVAL, "mount: empty destination");
 	if (m->n_uid_mappings || m->n_gid_mappings)
 		return err_set(err, EOPNOTSUPP, "mount %s: idmapped mounts are not supported",
-			       m->destination);
+		               m->destination);
 	for (char **o = m->options; o && *o; o++) {
 		if (mount_plan_option(p, m, *o, err) < 0) {
 			mount_plan_fini(p);
@@ -208,10 +220,10 @@ mount_flags_from_statvfs(unsigned long st)
 	static const struct {
 		unsigned long st, ms;
 	} map[] = {
-		{ST_RDONLY, MS_RDONLY},	    {ST_NOSUID, MS_NOSUID},
-		{ST_NODEV, MS_NODEV},	    {ST_NOEXEC, MS_NOEXEC},
-		{ST_NOATIME, MS_NOATIME},   {ST_NODIRATIME, MS_NODIRATIME},
-		{ST_RELATIME, MS_RELATIME}, {MOUNT_ST_NOSYMFOLLOW, MS_NOSYMFOLLOW},
+	    {ST_RDONLY, MS_RDONLY},     {ST_NOSUID, MS_NOSUID},
+	    {ST_NODEV, MS_NODEV},       {ST_NOEXEC, MS_NOEXEC},
+	    {ST_NOATIME, MS_NOATIME},   {ST_NODIRATIME, MS_NODIRATIME},
+	    {ST_RELATIME, MS_RELATIME}, {MOUNT_ST_NOSYMFOLLOW, MS_NOSYMFOLLOW},
 	};
 	unsigned long ms = 0;
 
@@ -225,7 +237,8 @@ mount_flags_from_statvfs(unsigned long st)
 }
 
 #define MOUNT_ATIME_FLAGS (MS_NOATIME | MS_RELATIME | MS_STRICTATIME)
-#define MOUNT_KEEP_FLAGS (MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC | MS_NODIRATIME | MS_NOSYMFOLLOW)
+#define MOUNT_KEEP_FLAGS                                                                           \
+	(MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC | MS_NODIRATIME | MS_NOSYMFOLLOW)
 
 unsigned long
 mount_bind_remount_flags(unsigned long want, unsigned long cleared, unsigned long src)
@@ -278,9 +291,11 @@ mount_dest_allowed(const char *dest, const char *type)
 {
 	/* lxcfs-style files that may be bind-mounted over procfs entries (runc's list) */
 	static const char *const proc_ok[] = {
-		"/proc/cpuinfo", "/proc/diskstats", "/proc/meminfo",	"/proc/stat",
-		"/proc/swaps",	 "/proc/uptime",    "/proc/loadavg",	"/proc/slabinfo",
-		"/proc/net/dev", "/proc/sys/kernel/ns_last_pid",
+	    "/proc/cpuinfo", "/proc/diskstats",
+	    "/proc/meminfo", "/proc/stat",
+	    "/proc/swaps",   "/proc/uptime",
+	    "/proc/loadavg", "/proc/slabinfo",
+	    "/proc/net/dev", "/proc/sys/kernel/ns_last_pid",
 	};
 
 	if (!mount_path_is_under(dest, "/proc"))

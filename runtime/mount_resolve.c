@@ -46,8 +46,8 @@ static int
 resolve_openat2_try(int rootfd, const char *path)
 {
 	struct open_how how = {
-		.flags = O_PATH | O_CLOEXEC,
-		.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS,
+	    .flags = O_PATH | O_CLOEXEC,
+	    .resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS,
 	};
 	int fd;
 
@@ -73,15 +73,13 @@ resolve_splice_link(int dirfd, const char *clean, const char *name, const char *
 	target[n] = '\0';
 	if (target[0] == '/')
 		return xasprintf("%s%s%s", target, *rest ? "/" : "", rest);
-	return xasprintf("%.*s/%s%s%s", (int)(name - clean), clean, target, *rest ? "/" : "",
-			 rest);
+	return xasprintf("%.*s/%s%s%s", (int)(name - clean), clean, target, *rest ? "/" : "", rest);
 }
 
 /* Walks clean prefix by prefix from the root, creating what is missing. Returns 0 with *out
  * set, 1 with *again set to a new path when a dangling symlink must be followed, -1. */
 static int
-resolve_openat2_create(int rootfd, char *clean, enum mount_create create, int *out,
-		       char **again)
+resolve_openat2_create(int rootfd, char *clean, enum mount_create create, int *out, char **again)
 {
 	cleanup_close int cur = resolve_openat2_try(rootfd, "/");
 
@@ -116,7 +114,7 @@ resolve_openat2_create(int rootfd, char *clean, enum mount_create create, int *o
 
 int
 mount_resolve_openat2(int rootfd, const char *path, enum mount_create create, int *out,
-		      struct err *err)
+                      struct err *err)
 {
 	char *clean = NULL;
 	int fd, rc = 1;
@@ -245,7 +243,7 @@ walk_step(struct walk *w, const struct walk_item *it, enum mount_create create)
 	fd = openat(w->dirs[w->depth], it->name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
 	if (fd < 0 && errno == ENOENT && create != MOUNT_CREATE_NONE) {
 		if (resolve_create(w->dirs[w->depth], it->name,
-				   last && create == MOUNT_CREATE_FILE) < 0)
+		                   last && create == MOUNT_CREATE_FILE) < 0)
 			return -1;
 		if (walk_follow(w, it->name, &is_link) < 0 || is_link)
 			return is_link ? 0 : -1; /* raced with a symlink: follow it */
@@ -277,7 +275,7 @@ walk_step(struct walk *w, const struct walk_item *it, enum mount_create create)
 
 int
 mount_resolve_walk(int rootfd, const char *path, enum mount_create create, int *out,
-		   struct err *err)
+                   struct err *err)
 {
 	struct walk w = {.dirs = {rootfd}};
 	int rc = 0;
@@ -310,8 +308,8 @@ mount_resolve_walk(int rootfd, const char *path, enum mount_create create, int *
 }
 
 int
-mount_resolve(int rootfd, const char *path, enum mount_resolve_mode mode,
-	      enum mount_create create, int *out, struct err *err)
+mount_resolve(int rootfd, const char *path, enum mount_resolve_mode mode, enum mount_create create,
+              int *out, struct err *err)
 {
 	if (mode == MOUNT_RESOLVE_WALK)
 		return mount_resolve_walk(rootfd, path, create, out, err);

@@ -41,7 +41,7 @@ mount_env_from_spec(const struct rt_spec *spec, struct mount_env *env)
  * not allowed, judged on the path it really resolved to. */
 static int
 mount_target_open(struct mount_ctx *ctx, const char *dest, const char *type,
-		  enum mount_create create, int *out, struct err *err)
+                  enum mount_create create, int *out, struct err *err)
 {
 	cleanup_close int fd = -1;
 	struct mount_fdpath fp = {0};
@@ -67,7 +67,7 @@ mount_target_open(struct mount_ctx *ctx, const char *dest, const char *type,
 
 int
 mount_apply_propagation(struct mount_ctx *ctx, const char *dest, const struct mount_plan *p,
-			struct err *err)
+                        struct err *err)
 {
 	cleanup_close int fd = -1;
 	struct mount_fdpath fp = {0};
@@ -91,7 +91,7 @@ mount_apply_propagation(struct mount_ctx *ctx, const char *dest, const struct mo
 
 int
 mount_apply_bind_flags(struct mount_ctx *ctx, const char *dest, const struct mount_plan *p,
-		       struct err *err)
+                       struct err *err)
 {
 	cleanup_close int fd = -1;
 	struct mount_fdpath fp = {0};
@@ -101,12 +101,12 @@ mount_apply_bind_flags(struct mount_ctx *ctx, const char *dest, const struct mou
 	if (p->needs_remount) {
 		/* the target now resolves to the new mount's root */
 		if (mount_resolve(ctx->rootfd, dest, ctx->env->resolve, MOUNT_CREATE_NONE, &fd,
-				  err) < 0)
+		                  err) < 0)
 			return -1;
 		if (statvfs(mount_fdpath(fd, &fp), &st) < 0)
 			return err_sys(err, "statvfs");
 		flags = mount_bind_remount_flags(p->flags, p->clear,
-						 mount_flags_from_statvfs(st.f_flag));
+		                                 mount_flags_from_statvfs(st.f_flag));
 		if (mount(NULL, fp.s, NULL, flags, NULL) < 0)
 			return err_sys(err, "remount");
 	}
@@ -115,7 +115,7 @@ mount_apply_bind_flags(struct mount_ctx *ctx, const char *dest, const struct mou
 
 static int
 mount_apply_bind(struct mount_ctx *ctx, const struct rt_mount *m, const struct mount_plan *p,
-		 struct err *err)
+                 struct err *err)
 {
 	cleanup_close int fd = -1;
 	cleanup_free char *rel = NULL;
@@ -130,8 +130,8 @@ mount_apply_bind(struct mount_ctx *ctx, const struct rt_mount *m, const struct m
 	if (stat(src, &st) < 0)
 		return mount_errno(err);
 	if (mount_target_open(ctx, m->destination, NULL,
-			      S_ISDIR(st.st_mode) ? MOUNT_CREATE_DIR : MOUNT_CREATE_FILE, &fd,
-			      err) < 0)
+	                      S_ISDIR(st.st_mode) ? MOUNT_CREATE_DIR : MOUNT_CREATE_FILE, &fd,
+	                      err) < 0)
 		return -1;
 	if (mount(src, mount_fdpath(fd, &fp), NULL, MS_BIND | (p->flags & MS_REC), NULL) < 0)
 		return mount_errno(err);
@@ -142,7 +142,7 @@ mount_apply_bind(struct mount_ctx *ctx, const struct rt_mount *m, const struct m
  * host's /sys, recursively bound (runc does the same). */
 static int
 mount_sysfs_fallback(struct mount_ctx *ctx, const struct rt_mount *m, const struct mount_plan *p,
-		     int fd, struct err *err)
+                     int fd, struct err *err)
 {
 	struct mount_plan bind = *p;
 	struct mount_fdpath fp = {0};
@@ -182,7 +182,7 @@ mount_tmpfs_keep_mode(struct mount_ctx *ctx, const char *dest, mode_t mode, stru
 
 static int
 mount_apply_fs(struct mount_ctx *ctx, const struct rt_mount *m, const struct mount_plan *p,
-	       struct err *err)
+               struct err *err)
 {
 	cleanup_close int fd = -1;
 	cleanup_free char *clean = mount_clean_path(m->destination);
@@ -191,8 +191,9 @@ mount_apply_fs(struct mount_ctx *ctx, const struct rt_mount *m, const struct mou
 	const char *src = m->source && *m->source ? m->source : m->type ? m->type : "none";
 	bool is_tmpfs = mount_is(m->type, "tmpfs");
 	bool is_sysfs = mount_is(m->type, "sysfs");
-	bool keep_mode = is_tmpfs && !(p->data && (strncmp(p->data, "mode=", 5) == 0 ||
-						   strstr(p->data, ",mode=")));
+	bool keep_mode =
+	    is_tmpfs &&
+	    !(p->data && (strncmp(p->data, "mode=", 5) == 0 || strstr(p->data, ",mode=")));
 	struct stat st = {0};
 
 	/* /dev stays writable until the devices exist: mount_rootfs_finish makes it ro */
@@ -237,8 +238,10 @@ mount_apply(struct mount_ctx *ctx, const struct rt_mount *m, struct err *err)
 	mount_plan_fini(&p);
 	if (rc < 0)
 		return err_wrap(err, "mount %s on %s",
-				m->source && *m->source ? m->source : m->type ? m->type : "none",
-				m->destination);
+		                m->source && *m->source ? m->source
+		                : m->type               ? m->type
+		                                        : "none",
+		                m->destination);
 	return 0;
 }
 
@@ -258,7 +261,7 @@ mount_prepare_root(const char *rootfs, unsigned long prop, struct err *err)
 
 int
 mount_rootfs_prepare(const struct rt_spec *spec, const char *rootfs_abs,
-		     const struct mount_env *env, struct err *err)
+                     const struct mount_env *env, struct err *err)
 {
 	cleanup_free char *rootfs = NULL;
 	cleanup_close int rootfd = -1;

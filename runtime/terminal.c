@@ -86,7 +86,8 @@ terminal_slave_path(int slave, char *buf, size_t len, struct err *err)
 		return err_sys(err, "stat the console pty");
 	if (!S_ISCHR(st.st_mode) || major(st.st_rdev) < 136 || major(st.st_rdev) > 143)
 		return err_set(err, ENOTTY, "the console is not a pty slave");
-	(void)snprintf(buf, len, "/dev/pts/%u", (major(st.st_rdev) - 136) * 256 + minor(st.st_rdev));
+	(void)snprintf(buf, len, "/dev/pts/%u",
+	               (major(st.st_rdev) - 136) * 256 + minor(st.st_rdev));
 	return 0;
 }
 

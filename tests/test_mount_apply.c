@@ -1,7 +1,7 @@
-/* Unit tests for the apply side of mount_*.c with mount(2), umount2, mknodat, fchownat,
- * statvfs, statfs, chroot, pivot_root and mount_setattr wrapped: the exact call sequence for
- * each kind of spec mount, /dev setup, cgroup mounts, pivot and finish. Targets are resolved in
- * a real tmp rootfs; nothing is mounted, so no root is needed. */
+/* Unit tests for the apply side of mount_*.c with mount(2), mknodat, fchownat, statvfs, statfs
+ * and mount_setattr wrapped: the exact call sequence for each kind of spec mount, /dev setup,
+ * cgroup mounts and mount_rootfs_prepare. Targets are resolved in a real tmp rootfs; nothing is
+ * mounted, so no root is needed. Pivot and finish: test_mount_pivot.c. */
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -32,10 +32,10 @@
 #define OPTS(...) ((char *[]){__VA_ARGS__, NULL})
 #define MAX_CALLS 128
 
-static char rootfs[PATH_MAX];	 /* realpath of the tmp rootfs */
-static char *calls[MAX_CALLS];	 /* what the wrapped functions saw, as text */
+static char rootfs[PATH_MAX];  /* realpath of the tmp rootfs */
+static char *calls[MAX_CALLS]; /* what the wrapped functions saw, as text */
 static size_t n_calls;
-static int fail_at[MAX_CALLS];	 /* errno for call i (0: success) */
+static int fail_at[MAX_CALLS];      /* errno for call i (0: success) */
 static unsigned long statvfs_flags; /* what the wrapped statvfs reports */
 static long statfs_magic;
 
@@ -67,12 +67,23 @@ show_flags(unsigned long f, char *buf, size_t len)
 		unsigned long f;
 		const char *n;
 	} names[] = {
-		{MS_RDONLY, "RDONLY"},	 {MS_NOSUID, "NOSUID"},	    {MS_NODEV, "NODEV"},
-		{MS_NOEXEC, "NOEXEC"},	 {MS_REMOUNT, "REMOUNT"},   {MS_BIND, "BIND"},
-		{MS_MOVE, "MOVE"},	 {MS_REC, "REC"},	    {MS_PRIVATE, "PRIVATE"},
-		{MS_SLAVE, "SLAVE"},	 {MS_SHARED, "SHARED"},	    {MS_UNBINDABLE, "UNBINDABLE"},
-		{MS_RELATIME, "RELATIME"}, {MS_NOATIME, "NOATIME"}, {MS_STRICTATIME, "STRICTATIME"},
-		{MS_SYNCHRONOUS, "SYNC"}, {MS_NODIRATIME, "NODIRATIME"},
+	    {MS_RDONLY, "RDONLY"},
+	    {MS_NOSUID, "NOSUID"},
+	    {MS_NODEV, "NODEV"},
+	    {MS_NOEXEC, "NOEXEC"},
+	    {MS_REMOUNT, "REMOUNT"},
+	    {MS_BIND, "BIND"},
+	    {MS_MOVE, "MOVE"},
+	    {MS_REC, "REC"},
+	    {MS_PRIVATE, "PRIVATE"},
+	    {MS_SLAVE, "SLAVE"},
+	    {MS_SHARED, "SHARED"},
+	    {MS_UNBINDABLE, "UNBINDABLE"},
+	    {MS_RELATIME, "RELATIME"},
+	    {MS_NOATIME, "NOATIME"},
+	    {MS_STRICTATIME, "STRICTATIME"},
+	    {MS_SYNCHRONOUS, "SYNC"},
+	    {MS_NODIRATIME, "NODIRATIME"},
 	};
 	size_t o = 0;
 
@@ -100,44 +111,21 @@ record(char *text)
 }
 
 int __wrap_mount(const char *src, const char *dst, const char *type, unsigned long fl,
-		 const void *data);
+                 const void *data);
 int
-__wrap_mount(const char *src, const char *dst, const char *type, unsigned long fl,
-	     const void *data)
+__wrap_mount(const char *src, const char *dst, const char *type, unsigned long fl, const void *data)
 {
 	cleanup_free char *s = show_path(src), *d = show_path(dst);
 	char f[256];
 
 	return record(xasprintf("mount %s %s %s %s %s", s, d, type ? type : "-",
-				show_flags(fl, f, sizeof(f)), data ? (const char *)data : "-"));
-}
-
-int __wrap_umount2(const char *target, int flags);
-int
-__wrap_umount2(const char *target, int flags)
-{
-	return record(xasprintf("umount2 %s %d", target, flags));
-}
-
-int __wrap_chroot(const char *path);
-int
-__wrap_chroot(const char *path)
-{
-	return record(xasprintf("chroot %s", path));
-}
-
-int __wrap_sys_pivot_root(const char *new_root, const char *put_old);
-int
-__wrap_sys_pivot_root(const char *new_root, const char *put_old)
-{
-	return record(xasprintf("pivot_root %s %s", new_root, put_old));
+	                        show_flags(fl, f, sizeof(f)), data ? (const char *)data : "-"));
 }
 
 int __wrap_sys_mount_setattr(int dirfd, const char *path, unsigned int flags, void *attr,
-			     size_t size);
+                             size_t size);
 int
-__wrap_sys_mount_setattr(int dirfd, const char *path, unsigned int flags, void *attr,
-			 size_t size)
+__wrap_sys_mount_setattr(int dirfd, const char *path, unsigned int flags, void *attr, size_t size)
 {
 	struct mount_attr *a = attr;
 	struct mount_fdpath fp = {0};
@@ -145,8 +133,8 @@ __wrap_sys_mount_setattr(int dirfd, const char *path, unsigned int flags, void *
 
 	(void)size;
 	return record(xasprintf("setattr %s%s %s set=%#llx clr=%#llx", d, path,
-				flags & AT_RECURSIVE ? "rec" : "flat",
-				(unsigned long long)a->attr_set, (unsigned long long)a->attr_clr));
+	                        flags & AT_RECURSIVE ? "rec" : "flat",
+	                        (unsigned long long)a->attr_set, (unsigned long long)a->attr_clr));
 }
 
 /* a regular file stands in for the node, so chmod/chown that follow find it */
@@ -157,8 +145,10 @@ __wrap_mknodat(int dirfd, const char *name, mode_t mode, dev_t dev)
 	struct mount_fdpath fp = {0};
 	cleanup_free char *d = show_path(mount_fdpath(dirfd, &fp));
 	int rc = record(xasprintf("mknod %s/%s %s %o %u:%u", d, name,
-				  S_ISCHR(mode) ? "c" : S_ISBLK(mode) ? "b" : "p", mode & 07777,
-				  major(dev), minor(dev)));
+	                          S_ISCHR(mode)   ? "c"
+	                          : S_ISBLK(mode) ? "b"
+	                                          : "p",
+	                          mode & 07777, major(dev), minor(dev)));
 
 	if (rc == 0)
 		close(openat(dirfd, name, O_CREAT | O_WRONLY | O_CLOEXEC, 0600));
@@ -221,7 +211,7 @@ expect_calls_(const char *const *want, size_t n, const char *file, int line)
 
 #define expect_calls(...)                                                                          \
 	expect_calls_((const char *const[]){__VA_ARGS__},                                          \
-		      ARRAY_SIZE(((const char *const[]){__VA_ARGS__})), __FILE__, __LINE__)
+	              ARRAY_SIZE(((const char *const[]){__VA_ARGS__})), __FILE__, __LINE__)
 
 struct fixture {
 	char dir[64];
@@ -268,8 +258,10 @@ static int
 apply(struct fixture *f, const char *src, const char *dst, const char *type, char **opts,
       struct err *err)
 {
-	struct rt_mount m = {.source = (char *)src, .destination = (char *)dst,
-			     .type = (char *)type, .options = opts};
+	struct rt_mount m = {.source = (char *)src,
+	                     .destination = (char *)dst,
+	                     .type = (char *)type,
+	                     .options = opts};
 
 	return mount_apply(&f->ctx, &m, err);
 }
@@ -289,28 +281,27 @@ fs_mounts(void **state)
 	struct fixture *f = *state;
 	struct err err = {0};
 
-	assert_int_equal(apply(f, "proc", "/proc", "proc", OPTS("nosuid", "noexec", "nodev"),
-			       &err),
-			 0);
+	assert_int_equal(apply(f, "proc", "/proc", "proc", OPTS("nosuid", "noexec", "nodev"), &err),
+	                 0);
 	expect_calls("mount proc /proc proc NOSUID|NODEV|NOEXEC -");
 	assert_true(is_type(f, "proc", S_IFDIR));
 
 	assert_int_equal(apply(f, "tmpfs", "/dev", "tmpfs",
-			       OPTS("nosuid", "strictatime", "mode=755", "size=65536k"), &err),
-			 0);
+	                       OPTS("nosuid", "strictatime", "mode=755", "size=65536k"), &err),
+	                 0);
 	expect_calls("mount tmpfs /dev tmpfs NOSUID|STRICTATIME mode=755,size=65536k");
 
 	/* /dev is mounted writable even if ro: mount_rootfs_finish makes it ro */
 	assert_int_equal(apply(f, "tmpfs", "/dev", "tmpfs", OPTS("ro", "mode=755"), &err), 0);
 	expect_calls("mount tmpfs /dev tmpfs 0 mode=755");
 
-	assert_int_equal(apply(f, "devpts", "/dev/pts", "devpts",
-			       OPTS("nosuid", "noexec", "newinstance", "ptmxmode=0666", "mode=0620",
-				    "gid=5"),
-			       &err),
-			 0);
+	assert_int_equal(
+	    apply(f, "devpts", "/dev/pts", "devpts",
+	          OPTS("nosuid", "noexec", "newinstance", "ptmxmode=0666", "mode=0620", "gid=5"),
+	          &err),
+	    0);
 	expect_calls("mount devpts /dev/pts devpts NOSUID|NOEXEC "
-		     "newinstance,ptmxmode=0666,mode=0620,gid=5");
+	             "newinstance,ptmxmode=0666,mode=0620,gid=5");
 	assert_true(is_type(f, "dev/pts", S_IFDIR));
 
 	/* no source: the type stands in */
@@ -356,20 +347,18 @@ bind_mounts(void **state)
 	statvfs_flags = ST_NOSUID | ST_NODEV | ST_NOATIME;
 	assert_int_equal(apply(f, "/etc", "/ro", NULL, OPTS("bind", "ro"), &err), 0);
 	expect_calls("mount /etc /ro - BIND -",
-		     "mount - /ro - RDONLY|NOSUID|NODEV|REMOUNT|BIND|NOATIME -");
+	             "mount - /ro - RDONLY|NOSUID|NODEV|REMOUNT|BIND|NOATIME -");
 
 	/* rw explicitly: not copied back from a read-only source */
 	statvfs_flags = ST_RDONLY | ST_NOSUID | ST_RELATIME;
 	assert_int_equal(apply(f, "/etc", "/rw", "none", OPTS("rbind", "rw"), &err), 0);
-	expect_calls("mount /etc /rw - BIND|REC -",
-		     "mount - /rw - NOSUID|REMOUNT|BIND|RELATIME -");
+	expect_calls("mount /etc /rw - BIND|REC -", "mount - /rw - NOSUID|REMOUNT|BIND|RELATIME -");
 
 	/* a file source gets a file target */
-	assert_int_equal(apply(f, "/etc/hostname", "/etc/hostname", "bind",
-			       OPTS("rbind", "rprivate"), &err),
-			 0);
+	assert_int_equal(
+	    apply(f, "/etc/hostname", "/etc/hostname", "bind", OPTS("rbind", "rprivate"), &err), 0);
 	expect_calls("mount /etc/hostname /etc/hostname - BIND|REC -",
-		     "mount - /etc/hostname - REC|PRIVATE -");
+	             "mount - /etc/hostname - REC|PRIVATE -");
 	assert_true(is_type(f, "etc/hostname", S_IFREG));
 
 	/* a relative source is relative to the bundle */
@@ -381,7 +370,7 @@ bind_mounts(void **state)
 
 	/* recursive attributes go to mount_setattr(AT_RECURSIVE) on the new mount */
 	assert_int_equal(apply(f, "/etc", "/rro", "bind", OPTS("rbind", "rro", "rnosuid"), &err),
-			 0);
+	                 0);
 	expect_calls("mount /etc /rro - BIND|REC -", "setattr /rro rec set=0x3 clr=0");
 }
 
@@ -466,15 +455,15 @@ sysfs_fallback(void **state)
 	statvfs_flags = ST_NOSUID | ST_NODEV | ST_NOEXEC | ST_RELATIME;
 	assert_int_equal(apply(f, "sysfs", "/sys", "sysfs", OPTS("nosuid", "ro"), &err), 0);
 	expect_calls("mount /sys /sys - BIND|REC -",
-		     "mount - /sys - RDONLY|NOSUID|NODEV|NOEXEC|REMOUNT|BIND|RELATIME -",
-		     "setattr /sys rec set=0x1 clr=0");
+	             "mount - /sys - RDONLY|NOSUID|NODEV|NOEXEC|REMOUNT|BIND|RELATIME -",
+	             "setattr /sys rec set=0x1 clr=0");
 
 	/* user namespace with its own netns: try sysfs, EPERM falls back */
 	f->env.new_netns = true;
 	fail_at[0] = EPERM;
 	assert_int_equal(apply(f, "sysfs", "/sys", "sysfs", NULL, &err), 0);
 	expect_calls("mount sysfs /sys sysfs 0 -", "mount /sys /sys - BIND|REC -",
-		     "mount - /sys - NOSUID|NODEV|NOEXEC|REMOUNT|BIND|RELATIME -");
+	             "mount - /sys - NOSUID|NODEV|NOEXEC|REMOUNT|BIND|RELATIME -");
 
 	/* other errors are errors */
 	fail_at[0] = EINVAL;
@@ -484,19 +473,21 @@ sysfs_fallback(void **state)
 }
 
 static const char *const default_nodes[] = {
-	"mknod /dev/null c 666 1:3",	"chown null 0:0",    "mknod /dev/zero c 666 1:5",
-	"chown zero 0:0",		"mknod /dev/full c 666 1:7", "chown full 0:0",
-	"mknod /dev/random c 666 1:8",	"chown random 0:0",  "mknod /dev/urandom c 666 1:9",
-	"chown urandom 0:0",		"mknod /dev/tty c 666 5:0",  "chown tty 0:0",
+    "mknod /dev/null c 666 1:3",    "chown null 0:0",
+    "mknod /dev/zero c 666 1:5",    "chown zero 0:0",
+    "mknod /dev/full c 666 1:7",    "chown full 0:0",
+    "mknod /dev/random c 666 1:8",  "chown random 0:0",
+    "mknod /dev/urandom c 666 1:9", "chown urandom 0:0",
+    "mknod /dev/tty c 666 5:0",     "chown tty 0:0",
 };
 
 static void
 check_dev_links(const struct fixture *f)
 {
 	static const char *const links[][2] = {
-		{"dev/ptmx", "pts/ptmx"},	    {"dev/fd", "/proc/self/fd"},
-		{"dev/stdin", "/proc/self/fd/0"}, {"dev/stdout", "/proc/self/fd/1"},
-		{"dev/stderr", "/proc/self/fd/2"},
+	    {"dev/ptmx", "pts/ptmx"},          {"dev/fd", "/proc/self/fd"},
+	    {"dev/stdin", "/proc/self/fd/0"},  {"dev/stdout", "/proc/self/fd/1"},
+	    {"dev/stderr", "/proc/self/fd/2"},
 	};
 	char buf[64];
 
@@ -513,11 +504,22 @@ static void
 dev_nodes(void **state)
 {
 	struct fixture *f = *state;
-	struct rt_device fuse = {.type = 'c', .path = "/dev/fuse", .major = 10, .minor = 229,
-				 .has_file_mode = true, .file_mode = 0600, .has_uid = true,
-				 .uid = 1, .has_gid = true, .gid = 2};
-	struct rt_device nulldev = {.type = 'c', .path = "/dev/null", .major = 1, .minor = 3,
-				    .has_file_mode = true, .file_mode = 0620};
+	struct rt_device fuse = {.type = 'c',
+	                         .path = "/dev/fuse",
+	                         .major = 10,
+	                         .minor = 229,
+	                         .has_file_mode = true,
+	                         .file_mode = 0600,
+	                         .has_uid = true,
+	                         .uid = 1,
+	                         .has_gid = true,
+	                         .gid = 2};
+	struct rt_device nulldev = {.type = 'c',
+	                            .path = "/dev/null",
+	                            .major = 1,
+	                            .minor = 3,
+	                            .has_file_mode = true,
+	                            .file_mode = 0620};
 	struct rt_device devs[] = {fuse, nulldev};
 	struct rt_spec spec = {.has_linux = true};
 	struct err err = {0};
@@ -527,9 +529,9 @@ dev_nodes(void **state)
 	spec.linux.n_devices = 2;
 	assert_int_equal(mount_dev_setup(&f->ctx, &spec, &err), 0);
 	expect_calls("mknod /dev/fuse c 600 10:229", "chown fuse 1:2", "mknod /dev/null c 620 1:3",
-		     "chown null 0:0", default_nodes[2], default_nodes[3], default_nodes[4],
-		     default_nodes[5], default_nodes[6], default_nodes[7], default_nodes[8],
-		     default_nodes[9], default_nodes[10], default_nodes[11]);
+	             "chown null 0:0", default_nodes[2], default_nodes[3], default_nodes[4],
+	             default_nodes[5], default_nodes[6], default_nodes[7], default_nodes[8],
+	             default_nodes[9], default_nodes[10], default_nodes[11]);
 	/* the mode is exact despite the umask */
 	assert_int_equal(fstatat(f->rootfd, "dev/fuse", &st, 0), 0);
 	assert_int_equal(st.st_mode & 07777, 0600);
@@ -560,8 +562,9 @@ dev_nodes_userns_and_eperm(void **state)
 	f->env.userns = true;
 	assert_int_equal(mount_dev_setup(&f->ctx, &spec, &err), 0);
 	expect_calls("mount /dev/null /dev/null - BIND -", "mount /dev/zero /dev/zero - BIND -",
-		     "mount /dev/full /dev/full - BIND -", "mount /dev/random /dev/random - BIND -",
-		     "mount /dev/urandom /dev/urandom - BIND -", "mount /dev/tty /dev/tty - BIND -");
+	             "mount /dev/full /dev/full - BIND -", "mount /dev/random /dev/random - BIND -",
+	             "mount /dev/urandom /dev/urandom - BIND -",
+	             "mount /dev/tty /dev/tty - BIND -");
 
 	/* bad device type */
 	{
@@ -576,10 +579,10 @@ dev_nodes_userns_and_eperm(void **state)
 }
 
 static const char cg_mountinfo[] =
-	"31 23 0:28 / /sys/fs/cgroup rw,relatime - tmpfs tmpfs rw,mode=755\n"
-	"32 31 0:29 / /sys/fs/cgroup/cpu,cpuacct rw,relatime - cgroup cgroup rw,cpu,cpuacct\n"
-	"35 31 0:32 / /sys/fs/cgroup/memory rw,relatime - cgroup cgroup rw,memory\n"
-	"41 31 0:38 / /sys/fs/cgroup/unified rw,relatime - cgroup2 cgroup2 rw\n";
+    "31 23 0:28 / /sys/fs/cgroup rw,relatime - tmpfs tmpfs rw,mode=755\n"
+    "32 31 0:29 / /sys/fs/cgroup/cpu,cpuacct rw,relatime - cgroup cgroup rw,cpu,cpuacct\n"
+    "35 31 0:32 / /sys/fs/cgroup/memory rw,relatime - cgroup cgroup rw,memory\n"
+    "41 31 0:38 / /sys/fs/cgroup/unified rw,relatime - cgroup2 cgroup2 rw\n";
 static const char cg_self[] = "4:memory:/ctr\n3:cpu,cpuacct:/ctr\n0::/ctr2\n";
 
 static void
@@ -594,16 +597,16 @@ cgroup_v1(void **state)
 	f->ctx.proc_self_cgroup = cg_self;
 	statvfs_flags = ST_NOSUID | ST_NODEV | ST_NOEXEC | ST_RELATIME;
 	assert_int_equal(apply(f, "cgroup", "/sys/fs/cgroup", "cgroup",
-			       OPTS("nosuid", "noexec", "nodev", "relatime", "ro"), &err),
-			 0);
+	                       OPTS("nosuid", "noexec", "nodev", "relatime", "ro"), &err),
+	                 0);
 	expect_calls(
-		"mount tmpfs /sys/fs/cgroup tmpfs NOSUID|NODEV|NOEXEC mode=755",
-		"mount /sys/fs/cgroup/memory/ctr /sys/fs/cgroup/memory - BIND|REC -",
-		"mount - /sys/fs/cgroup/memory - RDONLY|NOSUID|NODEV|NOEXEC|REMOUNT|BIND|RELATIME -",
-		"mount /sys/fs/cgroup/cpu,cpuacct/ctr /sys/fs/cgroup/cpu,cpuacct - BIND|REC -",
-		"mount - /sys/fs/cgroup/cpu,cpuacct - "
-		"RDONLY|NOSUID|NODEV|NOEXEC|REMOUNT|BIND|RELATIME -",
-		"mount - /sys/fs/cgroup - RDONLY|NOSUID|NODEV|NOEXEC|REMOUNT|BIND|RELATIME -");
+	    "mount tmpfs /sys/fs/cgroup tmpfs NOSUID|NODEV|NOEXEC mode=755",
+	    "mount /sys/fs/cgroup/memory/ctr /sys/fs/cgroup/memory - BIND|REC -",
+	    "mount - /sys/fs/cgroup/memory - RDONLY|NOSUID|NODEV|NOEXEC|REMOUNT|BIND|RELATIME -",
+	    "mount /sys/fs/cgroup/cpu,cpuacct/ctr /sys/fs/cgroup/cpu,cpuacct - BIND|REC -",
+	    "mount - /sys/fs/cgroup/cpu,cpuacct - "
+	    "RDONLY|NOSUID|NODEV|NOEXEC|REMOUNT|BIND|RELATIME -",
+	    "mount - /sys/fs/cgroup - RDONLY|NOSUID|NODEV|NOEXEC|REMOUNT|BIND|RELATIME -");
 	n = readlinkat(f->rootfd, "sys/fs/cgroup/cpu", buf, sizeof(buf) - 1);
 	assert_true(n > 0);
 	buf[n] = '\0';
@@ -613,7 +616,7 @@ cgroup_v1(void **state)
 	/* our cgroup outside the hierarchy's mount root: nothing to bind, a clear error */
 	f->ctx.proc_self_cgroup = "4:memory:/elsewhere\n";
 	f->ctx.proc_self_mountinfo = "35 31 0:32 /outer /sys/fs/cgroup/memory rw - cgroup cgroup "
-				     "rw,memory\n";
+	                             "rw,memory\n";
 	assert_int_equal(apply(f, "cgroup", "/cg0", "cgroup", NULL, &err), -1);
 	assert_int_equal(err.code, EXDEV);
 	assert_non_null(strstr(err.msg, "/elsewhere"));
@@ -625,8 +628,8 @@ cgroup_v1(void **state)
 	f->env.cgroupns = true;
 	assert_int_equal(apply(f, "cgroup", "/cg", "cgroup", OPTS("nosuid"), &err), 0);
 	expect_calls("mount tmpfs /cg tmpfs NOSUID|NODEV|NOEXEC mode=755",
-		     "mount cgroup /cg/memory cgroup NOSUID memory",
-		     "mount cgroup /cg/cpu,cpuacct cgroup NOSUID cpu,cpuacct");
+	             "mount cgroup /cg/memory cgroup NOSUID memory",
+	             "mount cgroup /cg/cpu,cpuacct cgroup NOSUID cpu,cpuacct");
 }
 
 static void
@@ -641,15 +644,15 @@ cgroup_v2(void **state)
 	statfs_magic = CGROUP2_SUPER_MAGIC;
 	f->env.cgroupns = true;
 	assert_int_equal(apply(f, "cgroup", "/sys/fs/cgroup", "cgroup", OPTS("ro", "nosuid"), &err),
-			 0);
+	                 0);
 	expect_calls("mount cgroup2 /sys/fs/cgroup cgroup2 RDONLY|NOSUID -");
 
 	/* cgroupns mount refused (e.g. user namespace): bind our cgroup instead */
 	fail_at[0] = EPERM;
 	assert_int_equal(apply(f, "cgroup", "/sys/fs/cgroup", "cgroup", OPTS("ro"), &err), 0);
 	expect_calls("mount cgroup2 /sys/fs/cgroup cgroup2 RDONLY -",
-		     "mount /sys/fs/cgroup/k8s/pod1 /sys/fs/cgroup - BIND|REC -",
-		     "mount - /sys/fs/cgroup - RDONLY|REMOUNT|BIND|RELATIME -");
+	             "mount /sys/fs/cgroup/k8s/pod1 /sys/fs/cgroup - BIND|REC -",
+	             "mount - /sys/fs/cgroup - RDONLY|REMOUNT|BIND|RELATIME -");
 
 	/* no cgroupns: bind */
 	f->env.cgroupns = false;
@@ -669,9 +672,11 @@ prepare_sequence(void **state)
 {
 	struct fixture *f = *state;
 	struct rt_mount mounts[] = {
-		{.destination = "/proc", .type = "proc", .source = "proc"},
-		{.destination = "/dev", .type = "tmpfs", .source = "tmpfs",
-		 .options = OPTS("nosuid", "mode=755")},
+	    {.destination = "/proc", .type = "proc", .source = "proc"},
+	    {.destination = "/dev",
+	     .type = "tmpfs",
+	     .source = "tmpfs",
+	     .options = OPTS("nosuid", "mode=755")},
 	};
 	struct rt_spec spec = {.mounts = mounts, .n_mounts = 2, .has_linux = true};
 	struct err err = {0};
@@ -716,85 +721,24 @@ prepare_sequence(void **state)
 	expect_calls();
 }
 
-static void
-pivot_sequence(void **state)
-{
-	struct fixture *f = *state;
-	struct err err = {0};
-	char cwd[PATH_MAX];
-
-	assert_non_null(getcwd(cwd, sizeof(cwd)));
-	assert_int_equal(mount_rootfs_pivot(f->dir, false, &err), 0);
-	expect_calls("pivot_root . .", "mount - . - REC|SLAVE -", "umount2 . 2");
-
-	assert_int_equal(mount_rootfs_pivot(f->dir, true, &err), 0);
-	{
-		cleanup_free char *move = xasprintf("mount %s / - MOVE -", f->dir);
-
-		expect_calls(move, "chroot .");
-	}
-	fail_at[0] = EINVAL;
-	assert_int_equal(mount_rootfs_pivot(f->dir, false, &err), -1);
-	assert_int_equal(err.code, EINVAL);
-	assert_non_null(strstr(err.msg, "pivot_root"));
-	reset_calls();
-	assert_int_equal(chdir(cwd), 0);
-}
-
-static void
-finish_sequence(void **state)
-{
-	struct fixture *f = *state;
-	struct rt_mount dev = {.destination = "/dev", .type = "tmpfs", .options = OPTS("ro")};
-	struct rt_spec spec = {.mounts = &dev, .n_mounts = 1, .root_readonly = true,
-			       .has_linux = true};
-	struct err err = {0};
-
-	spec.linux.readonly_paths = OPTS("/proc/sys", "/nonexistent-ro");
-	spec.linux.masked_paths = OPTS("/etc", "/etc/hostname", "/nonexistent-masked");
-	spec.linux.rootfs_propagation = "shared";
-	statvfs_flags = ST_NOSUID | ST_NOEXEC | ST_NODEV | ST_RELATIME;
-	fail_at[4] = ENOENT; /* the bind of /nonexistent-ro */
-	if (mount_rootfs_finish(&spec, &f->env, &err) < 0)
-		fail_msg("%s", err.msg);
-	expect_calls("mount - /dev - RDONLY|NOSUID|NODEV|NOEXEC|REMOUNT|BIND|RELATIME -",
-		     "mount - / - RDONLY|NOSUID|NODEV|NOEXEC|REMOUNT|BIND|RELATIME -",
-		     "mount /proc/sys /proc/sys - BIND|REC -",
-		     "mount - /proc/sys - RDONLY|NOSUID|NODEV|NOEXEC|REMOUNT|BIND|RELATIME -",
-		     "mount /nonexistent-ro /nonexistent-ro - BIND|REC -",
-		     "mount tmpfs /etc tmpfs RDONLY -", "mount /dev/null /etc/hostname - BIND -",
-		     "mount - / - SHARED -");
-
-	/* a readonly path that cannot be bound for another reason is an error */
-	spec.n_mounts = 0;
-	spec.root_readonly = false;
-	fail_at[0] = EACCES;
-	assert_int_equal(mount_rootfs_finish(&spec, &f->env, &err), -1);
-	assert_int_equal(err.code, EACCES);
-	assert_non_null(strstr(err.msg, "/proc/sys"));
-	reset_calls();
-}
-
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
 
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		T(fs_mounts),
-		T(fs_mount_errors),
-		T(bind_mounts),
-		T(bind_errors),
-		T(symlink_escape_contained),
-		T(proc_targets_refused),
-		T(sysfs_fallback),
-		T(dev_nodes),
-		T(dev_nodes_userns_and_eperm),
-		T(cgroup_v1),
-		T(cgroup_v2),
-		T(prepare_sequence),
-		T(pivot_sequence),
-		T(finish_sequence),
+	    T(fs_mounts),
+	    T(fs_mount_errors),
+	    T(bind_mounts),
+	    T(bind_errors),
+	    T(symlink_escape_contained),
+	    T(proc_targets_refused),
+	    T(sysfs_fallback),
+	    T(dev_nodes),
+	    T(dev_nodes_userns_and_eperm),
+	    T(cgroup_v1),
+	    T(cgroup_v2),
+	    T(prepare_sequence),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -22,8 +22,8 @@
 static int
 plan(const char *type, char **opts, struct mount_plan *p, struct err *err)
 {
-	struct rt_mount m = {.destination = "/mnt", .type = (char *)type, .source = "src",
-			     .options = opts};
+	struct rt_mount m = {
+	    .destination = "/mnt", .type = (char *)type, .source = "src", .options = opts};
 
 	return mount_plan_make(&m, p, err);
 }
@@ -34,37 +34,37 @@ struct flag_case {
 };
 
 static const struct flag_case flag_cases[] = {
-	{"ro", MS_RDONLY, 0},
-	{"rw", 0, MS_RDONLY},
-	{"nosuid", MS_NOSUID, 0},
-	{"suid", 0, MS_NOSUID},
-	{"nodev", MS_NODEV, 0},
-	{"dev", 0, MS_NODEV},
-	{"noexec", MS_NOEXEC, 0},
-	{"exec", 0, MS_NOEXEC},
-	{"sync", MS_SYNCHRONOUS, 0},
-	{"async", 0, MS_SYNCHRONOUS},
-	{"dirsync", MS_DIRSYNC, 0},
-	{"remount", MS_REMOUNT, 0},
-	{"mand", MS_MANDLOCK, 0},
-	{"nomand", 0, MS_MANDLOCK},
-	{"noatime", MS_NOATIME, 0},
-	{"atime", 0, MS_NOATIME},
-	{"nodiratime", MS_NODIRATIME, 0},
-	{"diratime", 0, MS_NODIRATIME},
-	{"relatime", MS_RELATIME, 0},
-	{"norelatime", 0, MS_RELATIME},
-	{"strictatime", MS_STRICTATIME, 0},
-	{"nostrictatime", 0, MS_STRICTATIME},
-	{"lazytime", MS_LAZYTIME, 0},
-	{"nolazytime", 0, MS_LAZYTIME},
-	{"silent", MS_SILENT, 0},
-	{"loud", 0, MS_SILENT},
-	{"iversion", MS_I_VERSION, 0},
-	{"noiversion", 0, MS_I_VERSION},
-	{"nosymfollow", MS_NOSYMFOLLOW, 0},
-	{"symfollow", 0, MS_NOSYMFOLLOW},
-	{"defaults", 0, 0},
+    {"ro", MS_RDONLY, 0},
+    {"rw", 0, MS_RDONLY},
+    {"nosuid", MS_NOSUID, 0},
+    {"suid", 0, MS_NOSUID},
+    {"nodev", MS_NODEV, 0},
+    {"dev", 0, MS_NODEV},
+    {"noexec", MS_NOEXEC, 0},
+    {"exec", 0, MS_NOEXEC},
+    {"sync", MS_SYNCHRONOUS, 0},
+    {"async", 0, MS_SYNCHRONOUS},
+    {"dirsync", MS_DIRSYNC, 0},
+    {"remount", MS_REMOUNT, 0},
+    {"mand", MS_MANDLOCK, 0},
+    {"nomand", 0, MS_MANDLOCK},
+    {"noatime", MS_NOATIME, 0},
+    {"atime", 0, MS_NOATIME},
+    {"nodiratime", MS_NODIRATIME, 0},
+    {"diratime", 0, MS_NODIRATIME},
+    {"relatime", MS_RELATIME, 0},
+    {"norelatime", 0, MS_RELATIME},
+    {"strictatime", MS_STRICTATIME, 0},
+    {"nostrictatime", 0, MS_STRICTATIME},
+    {"lazytime", MS_LAZYTIME, 0},
+    {"nolazytime", 0, MS_LAZYTIME},
+    {"silent", MS_SILENT, 0},
+    {"loud", 0, MS_SILENT},
+    {"iversion", MS_I_VERSION, 0},
+    {"noiversion", 0, MS_I_VERSION},
+    {"nosymfollow", MS_NOSYMFOLLOW, 0},
+    {"symfollow", 0, MS_NOSYMFOLLOW},
+    {"defaults", 0, 0},
 };
 
 static void
@@ -106,10 +106,10 @@ propagation_options(void **state)
 		const char *opt;
 		unsigned long flag;
 	} cases[] = {
-		{"private", MS_PRIVATE},	  {"rprivate", MS_PRIVATE | MS_REC},
-		{"shared", MS_SHARED},		  {"rshared", MS_SHARED | MS_REC},
-		{"slave", MS_SLAVE},		  {"rslave", MS_SLAVE | MS_REC},
-		{"unbindable", MS_UNBINDABLE},	  {"runbindable", MS_UNBINDABLE | MS_REC},
+	    {"private", MS_PRIVATE},       {"rprivate", MS_PRIVATE | MS_REC},
+	    {"shared", MS_SHARED},         {"rshared", MS_SHARED | MS_REC},
+	    {"slave", MS_SLAVE},           {"rslave", MS_SLAVE | MS_REC},
+	    {"unbindable", MS_UNBINDABLE}, {"runbindable", MS_UNBINDABLE | MS_REC},
 	};
 	struct mount_plan p;
 	struct err err = {0};
@@ -128,9 +128,8 @@ propagation_options(void **state)
 	assert_int_equal(p.propagation[0], MS_SHARED | MS_REC);
 	assert_int_equal(p.propagation[1], MS_UNBINDABLE | MS_REC);
 	mount_plan_fini(&p);
-	assert_int_equal(plan("tmpfs", OPTS("shared", "slave", "private", "shared", "slave"), &p,
-			      &err),
-			 -1);
+	assert_int_equal(
+	    plan("tmpfs", OPTS("shared", "slave", "private", "shared", "slave"), &p, &err), -1);
 	assert_int_equal(err.code, EINVAL);
 	assert_non_null(strstr(err.msg, "/mnt"));
 }
@@ -142,25 +141,25 @@ recursive_attributes(void **state)
 		const char *opt;
 		uint64_t set, clr;
 	} cases[] = {
-		{"rro", MOUNT_ATTR_RDONLY, 0},
-		{"rrw", 0, MOUNT_ATTR_RDONLY},
-		{"rnosuid", MOUNT_ATTR_NOSUID, 0},
-		{"rsuid", 0, MOUNT_ATTR_NOSUID},
-		{"rnodev", MOUNT_ATTR_NODEV, 0},
-		{"rdev", 0, MOUNT_ATTR_NODEV},
-		{"rnoexec", MOUNT_ATTR_NOEXEC, 0},
-		{"rexec", 0, MOUNT_ATTR_NOEXEC},
-		{"rnodiratime", MOUNT_ATTR_NODIRATIME, 0},
-		{"rdiratime", 0, MOUNT_ATTR_NODIRATIME},
-		{"rnosymfollow", MOUNT_ATTR_NOSYMFOLLOW, 0},
-		{"rsymfollow", 0, MOUNT_ATTR_NOSYMFOLLOW},
-		/* atime modes: the kernel wants the whole __ATIME mask cleared */
-		{"rnoatime", MOUNT_ATTR_NOATIME, MOUNT_ATTR__ATIME},
-		{"rstrictatime", MOUNT_ATTR_STRICTATIME, MOUNT_ATTR__ATIME},
-		{"rrelatime", MOUNT_ATTR_RELATIME, MOUNT_ATTR__ATIME},
-		{"ratime", MOUNT_ATTR_RELATIME, MOUNT_ATTR__ATIME},
-		{"rnostrictatime", MOUNT_ATTR_RELATIME, MOUNT_ATTR__ATIME},
-		{"rnorelatime", MOUNT_ATTR_STRICTATIME, MOUNT_ATTR__ATIME},
+	    {"rro", MOUNT_ATTR_RDONLY, 0},
+	    {"rrw", 0, MOUNT_ATTR_RDONLY},
+	    {"rnosuid", MOUNT_ATTR_NOSUID, 0},
+	    {"rsuid", 0, MOUNT_ATTR_NOSUID},
+	    {"rnodev", MOUNT_ATTR_NODEV, 0},
+	    {"rdev", 0, MOUNT_ATTR_NODEV},
+	    {"rnoexec", MOUNT_ATTR_NOEXEC, 0},
+	    {"rexec", 0, MOUNT_ATTR_NOEXEC},
+	    {"rnodiratime", MOUNT_ATTR_NODIRATIME, 0},
+	    {"rdiratime", 0, MOUNT_ATTR_NODIRATIME},
+	    {"rnosymfollow", MOUNT_ATTR_NOSYMFOLLOW, 0},
+	    {"rsymfollow", 0, MOUNT_ATTR_NOSYMFOLLOW},
+	    /* atime modes: the kernel wants the whole __ATIME mask cleared */
+	    {"rnoatime", MOUNT_ATTR_NOATIME, MOUNT_ATTR__ATIME},
+	    {"rstrictatime", MOUNT_ATTR_STRICTATIME, MOUNT_ATTR__ATIME},
+	    {"rrelatime", MOUNT_ATTR_RELATIME, MOUNT_ATTR__ATIME},
+	    {"ratime", MOUNT_ATTR_RELATIME, MOUNT_ATTR__ATIME},
+	    {"rnostrictatime", MOUNT_ATTR_RELATIME, MOUNT_ATTR__ATIME},
+	    {"rnorelatime", MOUNT_ATTR_STRICTATIME, MOUNT_ATTR__ATIME},
 	};
 	struct mount_plan p;
 	struct err err = {0};
@@ -170,15 +169,14 @@ recursive_attributes(void **state)
 		assert_int_equal(plan("bind", OPTS("rbind", (char *)cases[i].opt), &p, &err), 0);
 		if (p.attr_set != cases[i].set || p.attr_clr != cases[i].clr)
 			fail_msg("%s: set %#llx clr %#llx", cases[i].opt,
-				 (unsigned long long)p.attr_set, (unsigned long long)p.attr_clr);
+			         (unsigned long long)p.attr_set, (unsigned long long)p.attr_clr);
 		assert_int_equal(p.flags, MS_BIND | MS_REC);
 		assert_false(p.needs_remount); /* mount_setattr, not a remount */
 		mount_plan_fini(&p);
 	}
 	/* rro then rrw: the last wins */
-	assert_int_equal(plan("bind", OPTS("rbind", "rro", "rrw", "rnoatime", "rstrictatime"), &p,
-			      &err),
-			 0);
+	assert_int_equal(
+	    plan("bind", OPTS("rbind", "rro", "rrw", "rnoatime", "rstrictatime"), &p, &err), 0);
 	assert_int_equal(p.attr_set, MOUNT_ATTR_STRICTATIME);
 	assert_int_equal(p.attr_clr, MOUNT_ATTR_RDONLY | MOUNT_ATTR__ATIME);
 	mount_plan_fini(&p);
@@ -191,19 +189,20 @@ data_options_joined(void **state)
 	struct err err = {0};
 
 	(void)state;
-	assert_int_equal(plan("tmpfs", OPTS("nosuid", "size=65536k", "strictatime", "mode=755",
-					    "uid=5"),
-			      &p, &err),
-			 0);
+	assert_int_equal(plan("tmpfs",
+	                      OPTS("nosuid", "size=65536k", "strictatime", "mode=755", "uid=5"), &p,
+	                      &err),
+	                 0);
 	assert_string_equal(p.data, "size=65536k,mode=755,uid=5");
 	assert_int_equal(p.flags, MS_NOSUID | MS_STRICTATIME);
 	mount_plan_fini(&p);
 	assert_null(p.data);
 
-	assert_int_equal(plan("devpts", OPTS("nosuid", "noexec", "newinstance", "ptmxmode=0666",
-					     "mode=0620", "gid=5"),
-			      &p, &err),
-			 0);
+	assert_int_equal(
+	    plan("devpts",
+	         OPTS("nosuid", "noexec", "newinstance", "ptmxmode=0666", "mode=0620", "gid=5"), &p,
+	         &err),
+	    0);
 	assert_string_equal(p.data, "newinstance,ptmxmode=0666,mode=0620,gid=5");
 	mount_plan_fini(&p);
 
@@ -259,9 +258,8 @@ cgroup_kind(void **state)
 	struct err err = {0};
 
 	(void)state;
-	assert_int_equal(plan("cgroup", OPTS("nosuid", "noexec", "nodev", "relatime", "ro"), &p,
-			      &err),
-			 0);
+	assert_int_equal(
+	    plan("cgroup", OPTS("nosuid", "noexec", "nodev", "relatime", "ro"), &p, &err), 0);
 	assert_int_equal(p.kind, MOUNT_KIND_CGROUP);
 	assert_int_equal(p.flags, MS_NOSUID | MS_NOEXEC | MS_NODEV | MS_RELATIME | MS_RDONLY);
 	mount_plan_fini(&p);
@@ -280,8 +278,11 @@ unsupported_and_bad(void **state)
 	struct mount_plan p;
 	struct err err = {0};
 	struct rt_idmap map = {0, 1000, 1};
-	struct rt_mount m = {.destination = "/x", .type = "bind", .source = "/y",
-			     .uid_mappings = &map, .n_uid_mappings = 1};
+	struct rt_mount m = {.destination = "/x",
+	                     .type = "bind",
+	                     .source = "/y",
+	                     .uid_mappings = &map,
+	                     .n_uid_mappings = 1};
 
 	(void)state;
 	assert_int_equal(plan("bind", OPTS("rbind", "idmap"), &p, &err), -1);
@@ -324,37 +325,43 @@ statvfs_and_remount_flags(void **state)
 {
 	(void)state;
 	assert_int_equal(mount_flags_from_statvfs(ST_RDONLY | ST_NOSUID | ST_RELATIME),
-			 MS_RDONLY | MS_NOSUID | MS_RELATIME);
-	assert_int_equal(mount_flags_from_statvfs(ST_NODEV | ST_NOEXEC | ST_NOATIME | ST_NODIRATIME),
-			 MS_NODEV | MS_NOEXEC | MS_NOATIME | MS_NODIRATIME);
+	                 MS_RDONLY | MS_NOSUID | MS_RELATIME);
+	assert_int_equal(
+	    mount_flags_from_statvfs(ST_NODEV | ST_NOEXEC | ST_NOATIME | ST_NODIRATIME),
+	    MS_NODEV | MS_NOEXEC | MS_NOATIME | MS_NODIRATIME);
 	/* neither noatime nor relatime: strictatime */
 	assert_int_equal(mount_flags_from_statvfs(0), MS_STRICTATIME);
 	/* ST_VALID and others are not mount flags */
 	assert_int_equal(mount_flags_from_statvfs(0x20 | ST_RELATIME), MS_RELATIME);
 
 	/* ro on a nosuid,nodev,relatime source keeps those */
-	assert_int_equal(mount_bind_remount_flags(MS_BIND | MS_RDONLY, 0,
-						  MS_NOSUID | MS_NODEV | MS_RELATIME),
-			 MS_BIND | MS_REMOUNT | MS_RDONLY | MS_NOSUID | MS_NODEV | MS_RELATIME);
+	assert_int_equal(
+	    mount_bind_remount_flags(MS_BIND | MS_RDONLY, 0, MS_NOSUID | MS_NODEV | MS_RELATIME),
+	    MS_BIND | MS_REMOUNT | MS_RDONLY | MS_NOSUID | MS_NODEV | MS_RELATIME);
 	/* an explicit rw / suid is honoured: not copied from the source */
 	assert_int_equal(mount_bind_remount_flags(MS_BIND, MS_RDONLY | MS_NOSUID,
-						  MS_RDONLY | MS_NOSUID | MS_NOEXEC | MS_NOATIME),
-			 MS_BIND | MS_REMOUNT | MS_NOEXEC | MS_NOATIME);
+	                                          MS_RDONLY | MS_NOSUID | MS_NOEXEC | MS_NOATIME),
+	                 MS_BIND | MS_REMOUNT | MS_NOEXEC | MS_NOATIME);
 	/* a requested atime mode replaces the source's */
 	assert_int_equal(mount_bind_remount_flags(MS_BIND | MS_STRICTATIME, 0, MS_RELATIME),
-			 MS_BIND | MS_REMOUNT | MS_STRICTATIME);
+	                 MS_BIND | MS_REMOUNT | MS_STRICTATIME);
 	/* MS_REC means nothing to a remount */
 	assert_int_equal(mount_bind_remount_flags(MS_BIND | MS_REC | MS_NOEXEC, 0, MS_RELATIME),
-			 MS_BIND | MS_REMOUNT | MS_NOEXEC | MS_RELATIME);
+	                 MS_BIND | MS_REMOUNT | MS_NOEXEC | MS_RELATIME);
 }
 
 static void
 clean_paths(void **state)
 {
 	static const char *const cases[][2] = {
-		{"/", "/"},	     {"", "/"},		     {"/a//b/./c/", "/a/b/c"},
-		{"a/b", "/a/b"},     {"/../x", "/../x"},     {"./", "/"},
-		{"/dev/", "/dev"},   {"//proc///sys", "/proc/sys"},
+	    {"/", "/"},
+	    {"", "/"},
+	    {"/a//b/./c/", "/a/b/c"},
+	    {"a/b", "/a/b"},
+	    {"/../x", "/../x"},
+	    {"./", "/"},
+	    {"/dev/", "/dev"},
+	    {"//proc///sys", "/proc/sys"},
 	};
 
 	(void)state;
@@ -384,21 +391,21 @@ proc_targets(void **state)
 }
 
 static const char mountinfo_v1[] =
-	"22 27 0:21 / /proc rw,relatime - proc proc rw\n"
-	"31 23 0:28 / /sys/fs/cgroup rw,relatime - tmpfs tmpfs rw,mode=755\n"
-	"32 31 0:29 / /sys/fs/cgroup/cpu,cpuacct rw,nosuid shared:9 - cgroup cgroup rw,cpu,cpuacct\n"
-	"35 31 0:32 /outer /sys/fs/cgroup/memory rw,relatime - cgroup cgroup rw,memory\n"
-	"40 31 0:37 / /sys/fs/cgroup/sys\\040temd rw,relatime - cgroup cgroup rw,xattr,name=systemd\n"
-	"41 31 0:38 / /sys/fs/cgroup/unified rw,relatime - cgroup2 cgroup2 rw,nsdelegate\n";
+    "22 27 0:21 / /proc rw,relatime - proc proc rw\n"
+    "31 23 0:28 / /sys/fs/cgroup rw,relatime - tmpfs tmpfs rw,mode=755\n"
+    "32 31 0:29 / /sys/fs/cgroup/cpu,cpuacct rw,nosuid shared:9 - cgroup cgroup rw,cpu,cpuacct\n"
+    "35 31 0:32 /outer /sys/fs/cgroup/memory rw,relatime - cgroup cgroup rw,memory\n"
+    "40 31 0:37 / /sys/fs/cgroup/sys\\040temd rw,relatime - cgroup cgroup rw,xattr,name=systemd\n"
+    "41 31 0:38 / /sys/fs/cgroup/unified rw,relatime - cgroup2 cgroup2 rw,nsdelegate\n";
 
 static void
 cgroup_v1_parse(void **state)
 {
 	static const char self[] = "12:name=systemd:/user.slice/x\n"
-				   "4:memory:/outer/inner\n"
-				   "3:cpu,cpuacct:/c1\n"
-				   "2:pids:/p\n" /* no such mount: skipped */
-				   "0::/unified/path\n";
+	                           "4:memory:/outer/inner\n"
+	                           "3:cpu,cpuacct:/c1\n"
+	                           "2:pids:/p\n" /* no such mount: skipped */
+	                           "0::/unified/path\n";
 	struct mount_cgroup_v1 *v = NULL;
 	size_t n = 0;
 	cleanup_free char *v2 = NULL;
@@ -445,8 +452,8 @@ dev_setup_needed(void **state)
 {
 	struct rt_mount devtmpfs = {.destination = "/dev", .type = "tmpfs"};
 	struct rt_mount devbind = {.destination = "/dev/", .type = "bind", .source = "/dev"};
-	struct rt_mount devrbind = {.destination = "/dev", .source = "/dev",
-				    .options = OPTS("rbind")};
+	struct rt_mount devrbind = {
+	    .destination = "/dev", .source = "/dev", .options = OPTS("rbind")};
 	struct rt_spec spec = {.mounts = &devtmpfs, .n_mounts = 1};
 
 	(void)state;
@@ -458,7 +465,6 @@ dev_setup_needed(void **state)
 	spec.n_mounts = 0;
 	assert_true(mount_needs_dev_setup(&spec));
 }
-
 
 static void
 env_from_spec(void **state)
@@ -484,26 +490,25 @@ env_from_spec(void **state)
 	assert_int_equal(env.resolve, MOUNT_RESOLVE_AUTO);
 }
 
-
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(each_flag_option),
-		cmocka_unit_test(last_option_wins),
-		cmocka_unit_test(propagation_options),
-		cmocka_unit_test(recursive_attributes),
-		cmocka_unit_test(data_options_joined),
-		cmocka_unit_test(bind_kinds_and_remount),
-		cmocka_unit_test(cgroup_kind),
-		cmocka_unit_test(unsupported_and_bad),
-		cmocka_unit_test(rootfs_propagation_names),
-		cmocka_unit_test(statvfs_and_remount_flags),
-		cmocka_unit_test(clean_paths),
-		cmocka_unit_test(proc_targets),
-		cmocka_unit_test(cgroup_v1_parse),
-		cmocka_unit_test(dev_setup_needed),
-		cmocka_unit_test(env_from_spec),
+	    cmocka_unit_test(each_flag_option),
+	    cmocka_unit_test(last_option_wins),
+	    cmocka_unit_test(propagation_options),
+	    cmocka_unit_test(recursive_attributes),
+	    cmocka_unit_test(data_options_joined),
+	    cmocka_unit_test(bind_kinds_and_remount),
+	    cmocka_unit_test(cgroup_kind),
+	    cmocka_unit_test(unsupported_and_bad),
+	    cmocka_unit_test(rootfs_propagation_names),
+	    cmocka_unit_test(statvfs_and_remount_flags),
+	    cmocka_unit_test(clean_paths),
+	    cmocka_unit_test(proc_targets),
+	    cmocka_unit_test(cgroup_v1_parse),
+	    cmocka_unit_test(dev_setup_needed),
+	    cmocka_unit_test(env_from_spec),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -78,12 +78,12 @@ setup(void **state, enum mount_resolve_mode mode)
 	mk(f, "data/etc", true);
 	mk(f, "tmp", true);
 	mk(f, "afile", false);
-	ln(f, "/data/etc", "etc");	    /* absolute: means rootfs/data/etc */
+	ln(f, "/data/etc", "etc");            /* absolute: means rootfs/data/etc */
 	ln(f, "../../../../../../tmp", "up"); /* climbs out: clamped to rootfs/tmp */
-	ln(f, "../..", "a/b/top");	    /* rootfs/a/b/../.. = rootfs */
-	ln(f, "a", "l");		    /* relative, to a dir */
-	ln(f, "/nowhere", "dangle");	    /* dangling */
-	ln(f, "/usr", "hostusr");	    /* exists on the host, not in the rootfs */
+	ln(f, "../..", "a/b/top");            /* rootfs/a/b/../.. = rootfs */
+	ln(f, "a", "l");                      /* relative, to a dir */
+	ln(f, "/nowhere", "dangle");          /* dangling */
+	ln(f, "/usr", "hostusr");             /* exists on the host, not in the rootfs */
 	ln(f, "loop2", "loop1");
 	ln(f, "loop1", "loop2");
 	ln(f, "/proc/self/root", "magic"); /* host /proc: must not lead to the host root */
@@ -120,7 +120,7 @@ teardown(void **state)
 
 static int
 resolve(const struct fixture *f, const char *path, enum mount_create create, int *fd,
-	struct err *err)
+        struct err *err)
 {
 	if (f->mode == MOUNT_RESOLVE_WALK)
 		return mount_resolve_walk(f->rootfd, path, create, fd, err);
@@ -129,8 +129,7 @@ resolve(const struct fixture *f, const char *path, enum mount_create create, int
 
 /* path resolves to rel inside the rootfs (same inode) */
 static void
-check_resolves(const struct fixture *f, const char *path, enum mount_create create,
-	       const char *rel)
+check_resolves(const struct fixture *f, const char *path, enum mount_create create, const char *rel)
 {
 	cleanup_free char *want_path = xasprintf("%s/%s", f->dir, rel);
 	cleanup_close int fd = -1;
@@ -156,7 +155,7 @@ check_fails(const struct fixture *f, const char *path, enum mount_create create,
 	assert_int_equal(fd, -1);
 	if (err.code != code)
 		fail_msg("%s (mode %d): want errno %d, got %d (%s)", path, f->mode, code, err.code,
-			 err.msg);
+		         err.msg);
 	if (!strstr(err.msg, path))
 		fail_msg("%s (mode %d): error does not name the path: %s", path, f->mode, err.msg);
 }
@@ -268,9 +267,8 @@ auto_falls_back(void **state)
 	(void)state;
 	openat2_fail_errno = ENOSYS;
 	openat2_calls = 0;
-	assert_int_equal(mount_resolve(f->rootfd, "/etc", MOUNT_RESOLVE_AUTO, MOUNT_CREATE_NONE,
-				       &fd, &err),
-			 0);
+	assert_int_equal(
+	    mount_resolve(f->rootfd, "/etc", MOUNT_RESOLVE_AUTO, MOUNT_CREATE_NONE, &fd, &err), 0);
 	assert_true(openat2_calls > 0);
 	assert_int_equal(fstat(fd, &got), 0);
 	assert_int_equal(fstatat(f->rootfd, "data/etc", &want, 0), 0);
@@ -278,23 +276,21 @@ auto_falls_back(void **state)
 	close(fd);
 	fd = -1;
 	/* OPENAT2 mode does not fall back */
-	assert_int_equal(mount_resolve(f->rootfd, "/etc", MOUNT_RESOLVE_OPENAT2,
-				       MOUNT_CREATE_NONE, &fd, &err),
-			 -1);
+	assert_int_equal(
+	    mount_resolve(f->rootfd, "/etc", MOUNT_RESOLVE_OPENAT2, MOUNT_CREATE_NONE, &fd, &err),
+	    -1);
 	assert_int_equal(err.code, ENOSYS);
 	/* WALK mode never calls openat2 */
 	openat2_calls = 0;
-	assert_int_equal(mount_resolve(f->rootfd, "/a", MOUNT_RESOLVE_WALK, MOUNT_CREATE_NONE, &fd,
-				       &err),
-			 0);
+	assert_int_equal(
+	    mount_resolve(f->rootfd, "/a", MOUNT_RESOLVE_WALK, MOUNT_CREATE_NONE, &fd, &err), 0);
 	assert_int_equal(openat2_calls, 0);
 	/* other errors are not a reason to fall back */
 	close(fd);
 	fd = -1;
 	openat2_fail_errno = EACCES;
-	assert_int_equal(mount_resolve(f->rootfd, "/a", MOUNT_RESOLVE_AUTO, MOUNT_CREATE_NONE, &fd,
-				       &err),
-			 -1);
+	assert_int_equal(
+	    mount_resolve(f->rootfd, "/a", MOUNT_RESOLVE_AUTO, MOUNT_CREATE_NONE, &fd, &err), -1);
 	assert_int_equal(err.code, EACCES);
 	openat2_fail_errno = 0;
 }
@@ -311,18 +307,18 @@ fdpath_format(void **state)
 
 #define BOTH(fn)                                                                                   \
 	cmocka_unit_test_setup_teardown(fn, setup_openat2, teardown),                              \
-		cmocka_unit_test_setup_teardown(fn, setup_walk, teardown)
+	    cmocka_unit_test_setup_teardown(fn, setup_walk, teardown)
 
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		BOTH(plain_paths),
-		BOTH(symlinks_stay_inside),
-		BOTH(creates_missing),
-		BOTH(creates_through_dangling_inside),
-		cmocka_unit_test_setup_teardown(auto_falls_back, setup_walk, teardown),
-		cmocka_unit_test(fdpath_format),
+	    BOTH(plain_paths),
+	    BOTH(symlinks_stay_inside),
+	    BOTH(creates_missing),
+	    BOTH(creates_through_dangling_inside),
+	    cmocka_unit_test_setup_teardown(auto_falls_back, setup_walk, teardown),
+	    cmocka_unit_test(fdpath_format),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

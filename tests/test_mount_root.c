@@ -45,12 +45,12 @@ static int report_fd = -1; /* child -> parent: the failed check */
 			dprintf(report_fd, "line %d: ", __LINE__);                                 \
 			dprintf(report_fd, __VA_ARGS__);                                           \
 			dprintf(report_fd, " (errno %s)", strerror(errno));                        \
-			_exit(1);                                                          \
+			_exit(1);                                                                  \
 		}                                                                                  \
 	} while (0)
 
 struct scenario {
-	char dir[64];	/* tmp dir: rootfs/ and host/ below */
+	char dir[64]; /* tmp dir: rootfs/ and host/ below */
 	char rootfs[96];
 	char hostdir[96];  /* bound to /data and /rro */
 	char hostfile[96]; /* bound to /etc/hostname */
@@ -110,28 +110,32 @@ scenario_spec(const struct scenario *s, struct rt_spec *spec, struct rt_mount *m
 {
 	size_t i = 0;
 
-	m[i++] = (struct rt_mount){.destination = "/proc", .type = "proc", .source = "proc",
-				   .options = opts_0};
-	m[i++] = (struct rt_mount){.destination = "/dev", .type = "tmpfs", .source = "tmpfs",
-				   .options = opts_1};
-	m[i++] = (struct rt_mount){.destination = "/dev/pts", .type = "devpts",
-				   .source = "devpts",
-				   .options = opts_2};
-	m[i++] = (struct rt_mount){.destination = "/dev/shm", .type = "tmpfs", .source = "shm",
-				   .options = opts_3};
-	m[i++] = (struct rt_mount){.destination = "/dev/mqueue", .type = "mqueue",
-				   .source = "mqueue", .options = opts_4};
-	m[i++] = (struct rt_mount){.destination = "/sys", .type = "sysfs", .source = "sysfs",
-				   .options = opts_5};
-	m[i++] = (struct rt_mount){.destination = "/sys/fs/cgroup", .type = "cgroup",
-				   .source = "cgroup",
-				   .options = opts_6};
-	m[i++] = (struct rt_mount){.destination = "/data", .type = "bind",
-				   .source = (char *)s->hostdir, .options = opts_7};
-	m[i++] = (struct rt_mount){.destination = "/rro", .type = "bind",
-				   .source = (char *)s->hostdir, .options = opts_8};
-	m[i++] = (struct rt_mount){.destination = "/etc/hostname", .type = "bind",
-				   .source = (char *)s->hostfile, .options = opts_9};
+	m[i++] = (struct rt_mount){
+	    .destination = "/proc", .type = "proc", .source = "proc", .options = opts_0};
+	m[i++] = (struct rt_mount){
+	    .destination = "/dev", .type = "tmpfs", .source = "tmpfs", .options = opts_1};
+	m[i++] = (struct rt_mount){
+	    .destination = "/dev/pts", .type = "devpts", .source = "devpts", .options = opts_2};
+	m[i++] = (struct rt_mount){
+	    .destination = "/dev/shm", .type = "tmpfs", .source = "shm", .options = opts_3};
+	m[i++] = (struct rt_mount){
+	    .destination = "/dev/mqueue", .type = "mqueue", .source = "mqueue", .options = opts_4};
+	m[i++] = (struct rt_mount){
+	    .destination = "/sys", .type = "sysfs", .source = "sysfs", .options = opts_5};
+	m[i++] = (struct rt_mount){.destination = "/sys/fs/cgroup",
+	                           .type = "cgroup",
+	                           .source = "cgroup",
+	                           .options = opts_6};
+	m[i++] = (struct rt_mount){.destination = "/data",
+	                           .type = "bind",
+	                           .source = (char *)s->hostdir,
+	                           .options = opts_7};
+	m[i++] = (struct rt_mount){
+	    .destination = "/rro", .type = "bind", .source = (char *)s->hostdir, .options = opts_8};
+	m[i++] = (struct rt_mount){.destination = "/etc/hostname",
+	                           .type = "bind",
+	                           .source = (char *)s->hostfile,
+	                           .options = opts_9};
 	m[i++] = (struct rt_mount){.destination = "/evil", .type = "tmpfs", .source = "tmpfs"};
 	*n = i;
 	memset(spec, 0, sizeof(*spec));
@@ -149,8 +153,12 @@ scenario_spec(const struct scenario *s, struct rt_spec *spec, struct rt_mount *m
 	}
 }
 
-static struct rt_device fuse_dev = {.type = 'c', .path = "/dev/fuse", .major = 10,
-				    .minor = 229, .has_file_mode = true, .file_mode = 0600};
+static struct rt_device fuse_dev = {.type = 'c',
+                                    .path = "/dev/fuse",
+                                    .major = 10,
+                                    .minor = 229,
+                                    .has_file_mode = true,
+                                    .file_mode = 0600};
 
 static void
 check_file_ro(const char *path)
@@ -213,10 +221,10 @@ check_inside(const struct scenario *s, int slave)
 	n = readlink("/dev/fd", buf, sizeof(buf) - 1);
 	CHECK(n == 13 && memcmp(buf, "/proc/self/fd", 13) == 0, "/dev/fd link");
 	CHECK(fstat(slave, &pty) == 0 && stat("/dev/console", &st) == 0 &&
-		      st.st_rdev == pty.st_rdev,
+	          st.st_rdev == pty.st_rdev,
 	      "/dev/console is not the pty");
 	CHECK(is_fs("/dev/shm", TMPFS_MAGIC) && stat("/dev/shm", &st) == 0 &&
-		      (st.st_mode & 07777) == 01777,
+	          (st.st_mode & 07777) == 01777,
 	      "/dev/shm");
 	CHECK(is_fs("/dev/mqueue", MQUEUE_MAGIC), "/dev/mqueue");
 	CHECK(is_fs("/dev/pts", DEVPTS_SUPER_MAGIC), "/dev/pts");
@@ -225,12 +233,12 @@ check_inside(const struct scenario *s, int slave)
 	CHECK(is_fs("/sys/fs/cgroup", TMPFS_MAGIC) || is_fs("/sys/fs/cgroup", CGROUP2_SUPER_MAGIC),
 	      "/sys/fs/cgroup");
 	CHECK(access("/sys/fs/cgroup/memory/memory.limit_in_bytes", F_OK) == 0 ||
-		      access("/sys/fs/cgroup/cgroup.procs", F_OK) == 0,
+	          access("/sys/fs/cgroup/cgroup.procs", F_OK) == 0,
 	      "no cgroup files");
 	check_file_ro("/sys/fs/cgroup/x");
 	if (s->cgroupns)
 		CHECK(is_fs("/sys/fs/cgroup/memory", CGROUP_SUPER_MAGIC) ||
-			      is_fs("/sys/fs/cgroup", CGROUP2_SUPER_MAGIC),
+		          is_fs("/sys/fs/cgroup", CGROUP2_SUPER_MAGIC),
 		      "no cgroup mount in the cgroup namespace");
 	CHECK(access("/etc/hostname", F_OK) == 0, "/etc/hostname");
 }
@@ -264,8 +272,7 @@ write_map(const char *file, const char *map)
 {
 	struct err err = {0};
 
-	CHECK(write_file_at(AT_FDCWD, file, map, strlen(map), &err) == 0, "%s: %s", file,
-	      err.msg);
+	CHECK(write_file_at(AT_FDCWD, file, map, strlen(map), &err) == 0, "%s: %s", file, err.msg);
 }
 
 /* The namespaces, then (for a new pid namespace) one more fork to be its pid 1. */
@@ -376,10 +383,10 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(root_openat2),
-		cmocka_unit_test(root_walk),
-		cmocka_unit_test(root_userns),
-		cmocka_unit_test(root_cgroupns),
+	    cmocka_unit_test(root_openat2),
+	    cmocka_unit_test(root_walk),
+	    cmocka_unit_test(root_userns),
+	    cmocka_unit_test(root_cgroupns),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

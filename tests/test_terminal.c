@@ -101,8 +101,8 @@ open_pair_without_ptpeer(void **state)
 static void
 console_size(void **state)
 {
-	struct rt_process proc = {.has_console_size = true, .console_height = 40,
-				  .console_width = 132};
+	struct rt_process proc = {
+	    .has_console_size = true, .console_height = 40, .console_width = 132};
 	int master = -1, slave = -1;
 	struct err err = {0};
 	struct winsize ws;
@@ -172,10 +172,10 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(open_pair),
-		cmocka_unit_test(open_pair_without_ptpeer),
-		cmocka_unit_test(console_size),
-		cmocka_unit_test(attach_in_child),
+	    cmocka_unit_test(open_pair),
+	    cmocka_unit_test(open_pair_without_ptpeer),
+	    cmocka_unit_test(console_size),
+	    cmocka_unit_test(attach_in_child),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
