@@ -2,11 +2,12 @@
  * paths. Called in the container child, already in its new mount namespace (and maybe a user
  * namespace), in its cgroup, as namespace root. Order:
  *
- *	mount_env_from_spec(spec, &env);            // then adjust env if needed
+ *	mount_env_from_spec(spec, &env);               // then env.bundle = bundle dir
  *	mount_rootfs_prepare(spec, rootfs, &env, err); // before pivot_root: all mounts, /dev
- *	(prestart / createRuntime hooks run here, old root still visible)
+ *	(hostname, sysctls, createRuntime/createContainer hooks: old root still visible)
  *	mount_rootfs_pivot(rootfs, no_pivot, err);     // cwd and root become the rootfs
- *	terminal_open() + terminal_mount_console()     // if process.terminal (terminal.h)
+ *	terminal_open() + terminal_mount_console()     // if process.terminal (terminal.h);
+ *	terminal_attach() after setsid()
  *	mount_rootfs_finish(spec, &env, err);          // /dev ro, root ro, readonly/masked paths,
  *	                                               // final rootfsPropagation
  *
