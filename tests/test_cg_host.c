@@ -21,7 +21,10 @@
 #include "base/cleanup.h"
 #include "base/fdutil.h"
 #include "base/xalloc.h"
-#include "cgroups/cgroups.h"
+#include "cgroups/cg_internal.h"
+#include <fcntl.h>
+#include <linux/bpf.h>
+#include <sys/syscall.h>
 
 struct host {
 	struct cg_root *root;
@@ -418,6 +421,77 @@ host_kill_all_and_destroy(void **state)
 	assert_int_equal(err.code, ENOENT);
 }
 
+static uint32_t
+attached_progs(int dirfd)
+{
+	uint32_t ids[16];
+	union bpf_attr attr;
+
+	memset(&attr, 0, sizeof(attr));
+	attr.query.target_fd = (uint32_t)dirfd;
+	attr.query.attach_type = BPF_CGROUP_DEVICE;
+	attr.query.prog_ids = (uint64_t)(uintptr_t)ids;
+	attr.query.prog_cnt = 16;
+	assert_int_equal(syscall(SYS_bpf, BPF_PROG_QUERY, &attr, sizeof(attr)), 0);
+	return attr.query.prog_cnt;
+}
+
+/* The eBPF device filter, for real, on the cgroup2 directory (v2, or hybrid's unified one):
+ * a child in the cgroup may read /dev/null but not write it; replacing the filter on update
+ * leaves one program attached. */
+static void
+host_device_filter(void **state)
+{
+	struct host *h = *state;
+	struct cg_device_rule rules[] = {
+		{.allow = false, .type = 'a', .major = -1, .minor = -1, .access = "rwm"},
+		{.allow = true, .type = 'c', .major = 1, .minor = 3, .access = "rwm"},
+		{.allow = false, .type = 'c', .major = 1, .minor = 3, .access = "w"},
+	};
+	cleanup_free char *dir = NULL;
+	cleanup_close int fd = -1;
+	struct err err = {0};
+	int status = 0;
+	pid_t child;
+
+	NEED_HOST(h);
+	if (h->cg->root->unified == NULL)
+		skip();
+	dir = cg__join(h->cg->root->unified, h->path);
+	fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	assert_true(fd >= 0);
+	if (cg__dev_prog_apply(fd, dir, rules, ARRAY_SIZE(rules), &err) < 0)
+		fail_msg("device filter: %s", err.msg);
+	assert_int_equal(attached_progs(fd), 1);
+	child = fork();
+	if (child == 0) {
+		struct err cerr = {0};
+		int r, w;
+		if (cg__write_pid(dir, getpid(), &cerr) < 0)
+			_exit(10);
+		r = open("/dev/null", O_RDONLY);
+		w = open("/dev/null", O_WRONLY);
+		_exit(r >= 0 && w < 0 && errno == EPERM ? 0 : 11);
+	}
+	assert_int_equal(waitpid(child, &status, 0), child);
+	assert_true(WIFEXITED(status));
+	assert_int_equal(WEXITSTATUS(status), 0);
+	/* update: the new filter replaces the old one (write allowed again) */
+	if (cg__dev_prog_apply(fd, dir, rules, 2, &err) < 0)
+		fail_msg("device filter update: %s", err.msg);
+	assert_int_equal(attached_progs(fd), 1);
+	child = fork();
+	if (child == 0) {
+		struct err cerr = {0};
+		if (cg__write_pid(dir, getpid(), &cerr) < 0)
+			_exit(10);
+		_exit(open("/dev/null", O_WRONLY) >= 0 ? 0 : 11);
+	}
+	assert_int_equal(waitpid(child, &status, 0), child);
+	assert_true(WIFEXITED(status));
+	assert_int_equal(WEXITSTATUS(status), 0);
+}
+
 int
 main(void)
 {
@@ -429,6 +503,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(host_freeze_thaw, setup, teardown),
 		cmocka_unit_test_setup_teardown(host_oom, setup, teardown),
 		cmocka_unit_test_setup_teardown(host_kill_all_and_destroy, setup, teardown),
+		cmocka_unit_test_setup_teardown(host_device_filter, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
