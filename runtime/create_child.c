@@ -60,8 +60,12 @@ child_close_fds(struct create_job *j, struct err *err)
 static void
 child_death_signal(struct create_job *j)
 {
+	pid_t ppid;
+
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
-	if (getppid() != j->parent)
+	/* 0: our parent is outside our new pid namespace (the init, cloned with CLONE_PARENT) */
+	ppid = getppid();
+	if (ppid != j->parent && ppid != 0)
 		_exit(1); /* the runtime died before we set the death signal */
 	prctl(PR_SET_DUMPABLE, 0);
 }
@@ -144,6 +148,7 @@ child_rootfs(struct create_job *j, pid_t pid)
 	cleanup_free char *state = NULL;
 
 	mount_env_from_spec(s, &env);
+	env.bundle = j->bundle;
 	CHILD_CHECK(j, procattr_setgroups_allowed(0, &j->setgroups_allowed, &cerr));
 	CHILD_CHECK(j, mount_rootfs_prepare(s, j->rootfs, &env, &cerr));
 	CHILD_CHECK(j, child_uts(s, &cerr));
