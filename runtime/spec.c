@@ -20,12 +20,12 @@
 #define SPEC_MAX_FILE_SIZE (64u << 20)
 
 static const char *const hook_kind_names[RT_HOOK_NKINDS] = {
-	[RT_HOOK_PRESTART] = "prestart",
-	[RT_HOOK_CREATE_RUNTIME] = "createRuntime",
-	[RT_HOOK_CREATE_CONTAINER] = "createContainer",
-	[RT_HOOK_START_CONTAINER] = "startContainer",
-	[RT_HOOK_POSTSTART] = "poststart",
-	[RT_HOOK_POSTSTOP] = "poststop",
+    [RT_HOOK_PRESTART] = "prestart",
+    [RT_HOOK_CREATE_RUNTIME] = "createRuntime",
+    [RT_HOOK_CREATE_CONTAINER] = "createContainer",
+    [RT_HOOK_START_CONTAINER] = "startContainer",
+    [RT_HOOK_POSTSTART] = "poststart",
+    [RT_HOOK_POSTSTOP] = "poststop",
 };
 
 /* An empty NULL-terminated vector for "may be empty" fields left absent. */
@@ -50,11 +50,11 @@ idmap_parse(struct spec_ctx *ctx, yajl_val v, void *elem, void *arg)
 }
 
 int
-rt__spec_parse_idmaps(struct spec_ctx *ctx, yajl_val obj, const char *field,
-		      struct rt_idmap **out, size_t *n)
+rt__spec_parse_idmaps(struct spec_ctx *ctx, yajl_val obj, const char *field, struct rt_idmap **out,
+                      size_t *n)
 {
-	return rt__spec_objects(ctx, obj, field, SPEC_OPTIONAL, sizeof(**out),
-				idmap_parse, NULL, out, n);
+	return rt__spec_objects(ctx, obj, field, SPEC_OPTIONAL, sizeof(**out), idmap_parse, NULL,
+	                        out, n);
 }
 
 static int
@@ -67,7 +67,8 @@ mount_parse(struct spec_ctx *ctx, yajl_val v, void *elem, void *arg)
 	    rt__spec_str(ctx, v, "type", SPEC_OPTIONAL, &m->type) < 0 ||
 	    rt__spec_str(ctx, v, "source", SPEC_OPTIONAL, &m->source) < 0 ||
 	    rt__spec_strv(ctx, v, "options", SPEC_OPTIONAL, &m->options) < 0 ||
-	    rt__spec_parse_idmaps(ctx, v, "uidMappings", &m->uid_mappings, &m->n_uid_mappings) < 0 ||
+	    rt__spec_parse_idmaps(ctx, v, "uidMappings", &m->uid_mappings, &m->n_uid_mappings) <
+	        0 ||
 	    rt__spec_parse_idmaps(ctx, v, "gidMappings", &m->gid_mappings, &m->n_gid_mappings) < 0)
 		return -1;
 	strv_default(&m->options);
@@ -84,11 +85,11 @@ hook_parse(struct spec_ctx *ctx, yajl_val v, void *elem, void *arg)
 	    rt__spec_strv(ctx, v, "args", SPEC_OPTIONAL, &h->args) < 0 ||
 	    rt__spec_strv(ctx, v, "env", SPEC_OPTIONAL, &h->env) < 0 ||
 	    rt__spec_int(ctx, v, "timeout", SPEC_OPTIONAL, INT_MIN, INT_MAX, &h->timeout,
-			 &h->has_timeout) < 0)
+	                 &h->has_timeout) < 0)
 		return -1;
 	if (h->has_timeout && h->timeout <= 0)
 		return rt__spec_fail_at(ctx, "timeout", "must be greater than zero, not %d",
-					h->timeout);
+		                        h->timeout);
 	strv_default(&h->args);
 	strv_default(&h->env);
 	return 0;
@@ -107,8 +108,8 @@ hooks_parse(struct spec_ctx *ctx, yajl_val top, struct rt_hooks *hooks)
 	mark = rt__spec_push(ctx, "hooks");
 	for (int k = 0; k < RT_HOOK_NKINDS; k++) {
 		if (rt__spec_objects(ctx, v, hook_kind_names[k], SPEC_OPTIONAL,
-				     sizeof(struct rt_hook), hook_parse, NULL, &hooks->hooks[k],
-				     &hooks->n_hooks[k]) < 0) {
+		                     sizeof(struct rt_hook), hook_parse, NULL, &hooks->hooks[k],
+		                     &hooks->n_hooks[k]) < 0) {
 			rt__spec_pop(ctx, mark);
 			return -1;
 		}
@@ -178,7 +179,7 @@ spec_fill(struct spec_ctx *ctx, yajl_val top, struct rt_spec *s)
 	    rt__spec_str(ctx, top, "hostname", SPEC_OPTIONAL, &s->hostname) < 0 ||
 	    rt__spec_str(ctx, top, "domainname", SPEC_OPTIONAL, &s->domainname) < 0 ||
 	    rt__spec_objects(ctx, top, "mounts", SPEC_OPTIONAL, sizeof(struct rt_mount),
-			     mount_parse, NULL, &s->mounts, &s->n_mounts) < 0 ||
+	                     mount_parse, NULL, &s->mounts, &s->n_mounts) < 0 ||
 	    hooks_parse(ctx, top, &s->hooks) < 0 ||
 	    rt__spec_kv(ctx, top, "annotations", &s->annotations, &s->n_annotations) < 0 ||
 	    linux_field_parse(ctx, top, s) < 0)

@@ -75,7 +75,7 @@ struct rt_process {
 	bool has_io_priority;
 	struct rt_io_priority io_priority;
 	char *exec_cpu_affinity_initial; /* owned, may be NULL */
-	char *exec_cpu_affinity_final;	 /* owned, may be NULL */
+	char *exec_cpu_affinity_final;   /* owned, may be NULL */
 	/* Capability names found in process.capabilities (any set) that this build does not
 	 * know (rt_cap_from_name() == -1): left out of caps, as runc does; listed once each so
 	 * the caller can warn. Owned, NULL-terminated, NULL when there are none. */
@@ -83,10 +83,10 @@ struct rt_process {
 };
 
 struct rt_mount {
-	char *destination; /* owned */
-	char *type;	   /* owned, may be NULL */
-	char *source;	   /* owned, may be NULL */
-	char **options;	   /* owned, NULL-terminated, may be empty */
+	char *destination;                            /* owned */
+	char *type;                                   /* owned, may be NULL */
+	char *source;                                 /* owned, may be NULL */
+	char **options;                               /* owned, NULL-terminated, may be empty */
 	struct rt_idmap *uid_mappings, *gid_mappings; /* owned (idmapped mounts) */
 	size_t n_uid_mappings, n_gid_mappings;
 };
@@ -120,7 +120,7 @@ struct rt_namespace {
 };
 
 struct rt_device {
-	char type; /* 'c', 'b', 'u' (= 'c') or 'p' */
+	char type;  /* 'c', 'b', 'u' (= 'c') or 'p' */
 	char *path; /* owned */
 	int64_t major, minor;
 	bool has_file_mode, has_uid, has_gid;
@@ -146,10 +146,10 @@ struct rt_seccomp {
 	char *default_action; /* owned */
 	bool has_default_errno_ret;
 	uint32_t default_errno_ret;
-	char **architectures; /* owned, NULL-terminated */
-	char **flags;	      /* owned, NULL-terminated */
-	char *listener_path;  /* owned, may be NULL */
-	char *listener_metadata; /* owned, may be NULL */
+	char **architectures;             /* owned, NULL-terminated */
+	char **flags;                     /* owned, NULL-terminated */
+	char *listener_path;              /* owned, may be NULL */
+	char *listener_metadata;          /* owned, may be NULL */
 	struct rt_seccomp_rule *syscalls; /* owned */
 	size_t n_syscalls;
 };
@@ -170,12 +170,12 @@ struct rt_linux {
 	char *cgroups_path; /* owned, may be NULL */
 	bool has_resources;
 	struct cg_resources resources;
-	char *rootfs_propagation; /* owned, may be NULL */
-	char **masked_paths;	  /* owned, NULL-terminated, may be empty */
-	char **readonly_paths;	  /* owned, NULL-terminated, may be empty */
-	char *mount_label;	  /* owned, may be NULL */
+	char *rootfs_propagation;   /* owned, may be NULL */
+	char **masked_paths;        /* owned, NULL-terminated, may be empty */
+	char **readonly_paths;      /* owned, NULL-terminated, may be empty */
+	char *mount_label;          /* owned, may be NULL */
 	struct rt_seccomp *seccomp; /* owned, NULL = none */
-	struct rt_kv *sysctl;	    /* owned */
+	struct rt_kv *sysctl;       /* owned */
 	size_t n_sysctl;
 	bool has_personality;
 	char *personality_domain; /* owned: LINUX or LINUX32 */
@@ -183,13 +183,13 @@ struct rt_linux {
 };
 
 struct rt_spec {
-	char *oci_version; /* owned */
+	char *oci_version;          /* owned */
 	struct rt_process *process; /* owned, NULL if absent */
-	char *root_path;	    /* owned, NULL if absent */
+	char *root_path;            /* owned, NULL if absent */
 	bool root_readonly;
-	char *hostname;		    /* owned, may be NULL */
-	char *domainname;	    /* owned, may be NULL */
-	struct rt_mount *mounts;    /* owned */
+	char *hostname;          /* owned, may be NULL */
+	char *domainname;        /* owned, may be NULL */
+	struct rt_mount *mounts; /* owned */
 	size_t n_mounts;
 	struct rt_hooks hooks;
 	struct rt_kv *annotations; /* owned */

@@ -34,7 +34,7 @@ cleanup_yajl_fn(yajl_val *v)
 
 struct spec_ctx {
 	const char *doc; /* borrowed: "config.json", "process", "resources" or a file path */
-	char path[400];	 /* JSON path of the value being read; "" at the top */
+	char path[400];  /* JSON path of the value being read; "" at the top */
 	size_t len;
 	struct err *err;
 };
@@ -43,13 +43,13 @@ enum spec_flags {
 	SPEC_OPTIONAL = 0,
 	SPEC_REQUIRED = 1 << 0, /* absent or null is an error */
 	SPEC_NONEMPTY = 1 << 1, /* arrays: at least one element; strings: not "" (implies
-				 * SPEC_REQUIRED) */
+	                         * SPEC_REQUIRED) */
 };
 
 void rt__spec_ctx_init(struct spec_ctx *ctx, const char *doc, struct err *err);
 /* Path steps. Each returns a mark for rt__spec_pop. A step that does not fit is shown as "...". */
-size_t rt__spec_push(struct spec_ctx *ctx, const char *field); /* .field */
-size_t rt__spec_push_index(struct spec_ctx *ctx, size_t i);    /* [i] */
+size_t rt__spec_push(struct spec_ctx *ctx, const char *field);   /* .field */
+size_t rt__spec_push_index(struct spec_ctx *ctx, size_t i);      /* [i] */
 size_t rt__spec_push_key(struct spec_ctx *ctx, const char *key); /* ["key"] (map keys) */
 void rt__spec_pop(struct spec_ctx *ctx, size_t mark);
 /* EINVAL "<doc>: <path>: <message>" (or "<doc>: <message>" at the top). Returns -1. */
@@ -76,32 +76,30 @@ int rt__spec_val_strv(struct spec_ctx *ctx, yajl_val v, int flags, char ***out);
 /* Fields obj.field (obj may be NULL: every field is then absent). */
 int rt__spec_str(struct spec_ctx *ctx, yajl_val obj, const char *field, int flags, char **out);
 int rt__spec_bool(struct spec_ctx *ctx, yajl_val obj, const char *field, int flags, bool *out,
-		  bool *has);
+                  bool *has);
 int rt__spec_i64(struct spec_ctx *ctx, yajl_val obj, const char *field, int flags, int64_t min,
-		 int64_t max, int64_t *out, bool *has);
+                 int64_t max, int64_t *out, bool *has);
 int rt__spec_u64(struct spec_ctx *ctx, yajl_val obj, const char *field, int flags, uint64_t max,
-		 uint64_t *out, bool *has);
+                 uint64_t *out, bool *has);
 int rt__spec_u32(struct spec_ctx *ctx, yajl_val obj, const char *field, int flags, uint32_t *out,
-		 bool *has);
-int rt__spec_int(struct spec_ctx *ctx, yajl_val obj, const char *field, int flags, int min,
-		 int max, int *out, bool *has);
+                 bool *has);
+int rt__spec_int(struct spec_ctx *ctx, yajl_val obj, const char *field, int flags, int min, int max,
+                 int *out, bool *has);
 int rt__spec_strv(struct spec_ctx *ctx, yajl_val obj, const char *field, int flags, char ***out);
 /* *out is the object or array, NULL if absent. */
-int rt__spec_obj(struct spec_ctx *ctx, yajl_val obj, const char *field, int flags,
-		 yajl_val *out);
-int rt__spec_arr(struct spec_ctx *ctx, yajl_val obj, const char *field, int flags,
-		 yajl_val *out);
+int rt__spec_obj(struct spec_ctx *ctx, yajl_val obj, const char *field, int flags, yajl_val *out);
+int rt__spec_arr(struct spec_ctx *ctx, yajl_val obj, const char *field, int flags, yajl_val *out);
 /* obj.field as an array of objects: allocates one zeroed element of elem_size bytes per entry,
  * stores the array in *(T **)outp and its length in *n before filling (so a failure leaves a
  * freeable array), then calls fn on each entry with the path at field[i]. A non-object entry
  * fails with "expected an object". */
 typedef int (*spec_elem_fn)(struct spec_ctx *ctx, yajl_val v, void *elem, void *arg);
 int rt__spec_objects(struct spec_ctx *ctx, yajl_val obj, const char *field, int flags,
-		     size_t elem_size, spec_elem_fn fn, void *arg, void *outp, size_t *n);
+                     size_t elem_size, spec_elem_fn fn, void *arg, void *outp, size_t *n);
 
 /* A map of strings (annotations, sysctl, unified); repeated keys keep the last value. */
 int rt__spec_kv(struct spec_ctx *ctx, yajl_val obj, const char *field, struct rt_kv **out,
-		size_t *n);
+                size_t *n);
 /* Whether entry i of a map object is the last one with its key (earlier ones are overridden). */
 bool rt__spec_key_is_last(yajl_val map, size_t i);
 
@@ -112,7 +110,7 @@ int rt__spec_parse_linux(struct spec_ctx *ctx, yajl_val v, struct rt_linux *l);
 int rt__spec_parse_resources(struct spec_ctx *ctx, yajl_val v, struct cg_resources *r);
 int rt__spec_parse_seccomp(struct spec_ctx *ctx, yajl_val v, struct rt_seccomp *s);
 int rt__spec_parse_idmaps(struct spec_ctx *ctx, yajl_val obj, const char *field,
-			  struct rt_idmap **out, size_t *n);
+                          struct rt_idmap **out, size_t *n);
 
 /* Free what the struct owns (not the struct). */
 void rt__spec_process_fini(struct rt_process *p);

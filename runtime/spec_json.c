@@ -174,13 +174,13 @@ check_close(void *c)
 }
 
 static const yajl_callbacks check_callbacks = {
-	.yajl_number = check_number,
-	.yajl_string = check_string,
-	.yajl_start_map = check_open,
-	.yajl_map_key = check_string,
-	.yajl_end_map = check_close,
-	.yajl_start_array = check_open,
-	.yajl_end_array = check_close,
+    .yajl_number = check_number,
+    .yajl_string = check_string,
+    .yajl_start_map = check_open,
+    .yajl_map_key = check_string,
+    .yajl_end_map = check_close,
+    .yajl_start_array = check_open,
+    .yajl_end_array = check_close,
 };
 
 static int
@@ -211,14 +211,14 @@ spec_check_text(struct spec_ctx *ctx, const char *json, size_t len)
 	if (st == yajl_status_client_canceled) {
 		yajl_free(h);
 		return err_set(ctx->err, EINVAL, "%s: unsupported JSON at offset %zu: %s", ctx->doc,
-			       off, ck.why ? ck.why : "rejected");
+		               off, ck.why ? ck.why : "rejected");
 	}
 	msg = yajl_get_error(h, 0, (const unsigned char *)json, len);
 	n = msg ? strlen((char *)msg) : 0;
 	while (n > 0 && (msg[n - 1] == '\n' || msg[n - 1] == ' ' || msg[n - 1] == '.'))
 		n--;
 	err_set(ctx->err, EINVAL, "%s: invalid JSON at offset %zu: %.*s", ctx->doc, off, (int)n,
-		msg ? (char *)msg : "parse error");
+	        msg ? (char *)msg : "parse error");
 	if (msg)
 		yajl_free_error(h, msg);
 	yajl_free(h);
@@ -246,7 +246,7 @@ rt__spec_tree_parse(struct spec_ctx *ctx, const char *json, size_t len, yajl_val
 	if (!YAJL_IS_OBJECT(tree)) {
 		yajl_tree_free(tree);
 		return err_set(ctx->err, EINVAL, "%s: expected a JSON object at the top level",
-			       ctx->doc);
+		               ctx->doc);
 	}
 	*out = tree;
 	return 0;
@@ -347,8 +347,8 @@ rt__spec_val_i64(struct spec_ctx *ctx, yajl_val v, int64_t min, int64_t max, int
 	*out = x;
 	return 0;
 range:
-	return rt__spec_fail(ctx, "%.40s is out of range (%" PRId64 "..%" PRId64 ")",
-			     v->u.number.r, min, max);
+	return rt__spec_fail(ctx, "%.40s is out of range (%" PRId64 "..%" PRId64 ")", v->u.number.r,
+	                     min, max);
 }
 
 int
@@ -361,7 +361,7 @@ rt__spec_val_u64(struct spec_ctx *ctx, yajl_val v, uint64_t max, uint64_t *out)
 		return -1;
 	if ((neg && mag != 0) || mag > max)
 		return rt__spec_fail(ctx, "%.40s is out of range (0..%" PRIu64 ")", v->u.number.r,
-				     max);
+		                     max);
 	*out = mag;
 	return 0;
 }
@@ -421,7 +421,7 @@ rt__spec_str(struct spec_ctx *ctx, yajl_val obj, const char *field, int flags, c
 
 int
 rt__spec_bool(struct spec_ctx *ctx, yajl_val obj, const char *field, int flags, bool *out,
-	      bool *has)
+              bool *has)
 {
 	yajl_val v = rt__spec_get(obj, field);
 
@@ -439,7 +439,7 @@ rt__spec_bool(struct spec_ctx *ctx, yajl_val obj, const char *field, int flags, 
 
 int
 rt__spec_i64(struct spec_ctx *ctx, yajl_val obj, const char *field, int flags, int64_t min,
-	     int64_t max, int64_t *out, bool *has)
+             int64_t max, int64_t *out, bool *has)
 {
 	yajl_val v = rt__spec_get(obj, field);
 	size_t mark;
@@ -459,7 +459,7 @@ rt__spec_i64(struct spec_ctx *ctx, yajl_val obj, const char *field, int flags, i
 
 int
 rt__spec_u64(struct spec_ctx *ctx, yajl_val obj, const char *field, int flags, uint64_t max,
-	     uint64_t *out, bool *has)
+             uint64_t *out, bool *has)
 {
 	yajl_val v = rt__spec_get(obj, field);
 	size_t mark;
@@ -479,7 +479,7 @@ rt__spec_u64(struct spec_ctx *ctx, yajl_val obj, const char *field, int flags, u
 
 int
 rt__spec_u32(struct spec_ctx *ctx, yajl_val obj, const char *field, int flags, uint32_t *out,
-	     bool *has)
+             bool *has)
 {
 	uint64_t x = 0;
 	bool got = false;
@@ -495,7 +495,7 @@ rt__spec_u32(struct spec_ctx *ctx, yajl_val obj, const char *field, int flags, u
 
 int
 rt__spec_int(struct spec_ctx *ctx, yajl_val obj, const char *field, int flags, int min, int max,
-	     int *out, bool *has)
+             int *out, bool *has)
 {
 	int64_t x = 0;
 	bool got = false;
@@ -555,8 +555,8 @@ rt__spec_arr(struct spec_ctx *ctx, yajl_val obj, const char *field, int flags, y
 }
 
 int
-rt__spec_objects(struct spec_ctx *ctx, yajl_val obj, const char *field, int flags,
-		 size_t elem_size, spec_elem_fn fn, void *arg, void *outp, size_t *n)
+rt__spec_objects(struct spec_ctx *ctx, yajl_val obj, const char *field, int flags, size_t elem_size,
+                 spec_elem_fn fn, void *arg, void *outp, size_t *n)
 {
 	yajl_val arr;
 	char *elems;

@@ -67,7 +67,7 @@ time_offset_parse(struct spec_ctx *ctx, yajl_val v, struct rt_time_offset *t)
 		return -1;
 	if (t->nanosecs >= 1000000000u)
 		return rt__spec_fail_at(ctx, "nanosecs", "%u is out of range (0..999999999)",
-					t->nanosecs);
+		                        t->nanosecs);
 	t->has = true;
 	return 0;
 }
@@ -146,7 +146,7 @@ personality_parse(struct spec_ctx *ctx, yajl_val lx, struct rt_linux *l)
 	if (strcmp(l->personality_domain, "LINUX") != 0 &&
 	    strcmp(l->personality_domain, "LINUX32") != 0) {
 		rt__spec_fail_at(ctx, "domain", "unknown personality domain \"%.64s\"",
-				 l->personality_domain);
+		                 l->personality_domain);
 		goto out;
 	}
 	if (rt__spec_strv(ctx, v, "flags", SPEC_OPTIONAL, &l->personality_flags) < 0)
@@ -189,11 +189,13 @@ int
 rt__spec_parse_linux(struct spec_ctx *ctx, yajl_val lx, struct rt_linux *l)
 {
 	if (namespaces_parse(ctx, lx, l) < 0 ||
-	    rt__spec_parse_idmaps(ctx, lx, "uidMappings", &l->uid_mappings, &l->n_uid_mappings) < 0 ||
-	    rt__spec_parse_idmaps(ctx, lx, "gidMappings", &l->gid_mappings, &l->n_gid_mappings) < 0 ||
+	    rt__spec_parse_idmaps(ctx, lx, "uidMappings", &l->uid_mappings, &l->n_uid_mappings) <
+	        0 ||
+	    rt__spec_parse_idmaps(ctx, lx, "gidMappings", &l->gid_mappings, &l->n_gid_mappings) <
+	        0 ||
 	    time_offsets_parse(ctx, lx, l) < 0 ||
 	    rt__spec_objects(ctx, lx, "devices", SPEC_OPTIONAL, sizeof(struct rt_device),
-			     device_parse, NULL, &l->devices, &l->n_devices) < 0 ||
+	                     device_parse, NULL, &l->devices, &l->n_devices) < 0 ||
 	    rt__spec_str(ctx, lx, "cgroupsPath", SPEC_OPTIONAL, &l->cgroups_path) < 0 ||
 	    sub_object_parse(ctx, lx, l) < 0 ||
 	    rt__spec_str(ctx, lx, "rootfsPropagation", SPEC_OPTIONAL, &l->rootfs_propagation) < 0 ||

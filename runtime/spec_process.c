@@ -24,23 +24,23 @@ struct spec_name {
 };
 
 static const struct spec_name sched_policies[] = {
-	{"SCHED_OTHER", SCHED_OTHER}, {"SCHED_FIFO", SCHED_FIFO},	  {"SCHED_RR", SCHED_RR},
-	{"SCHED_BATCH", SCHED_BATCH}, {"SCHED_ISO", SCHED_ISO},	  {"SCHED_IDLE", SCHED_IDLE},
-	{"SCHED_DEADLINE", SCHED_DEADLINE},
+    {"SCHED_OTHER", SCHED_OTHER},       {"SCHED_FIFO", SCHED_FIFO}, {"SCHED_RR", SCHED_RR},
+    {"SCHED_BATCH", SCHED_BATCH},       {"SCHED_ISO", SCHED_ISO},   {"SCHED_IDLE", SCHED_IDLE},
+    {"SCHED_DEADLINE", SCHED_DEADLINE},
 };
 
 /* linux/sched.h values (sched_setattr's sched_flags). */
 static const struct spec_name sched_flags[] = {
-	{"SCHED_FLAG_RESET_ON_FORK", 0x01}, {"SCHED_FLAG_RECLAIM", 0x02},
-	{"SCHED_FLAG_DL_OVERRUN", 0x04},    {"SCHED_FLAG_KEEP_POLICY", 0x08},
-	{"SCHED_FLAG_KEEP_PARAMS", 0x10},   {"SCHED_FLAG_UTIL_CLAMP_MIN", 0x20},
-	{"SCHED_FLAG_UTIL_CLAMP_MAX", 0x40},
+    {"SCHED_FLAG_RESET_ON_FORK", 0x01},  {"SCHED_FLAG_RECLAIM", 0x02},
+    {"SCHED_FLAG_DL_OVERRUN", 0x04},     {"SCHED_FLAG_KEEP_POLICY", 0x08},
+    {"SCHED_FLAG_KEEP_PARAMS", 0x10},    {"SCHED_FLAG_UTIL_CLAMP_MIN", 0x20},
+    {"SCHED_FLAG_UTIL_CLAMP_MAX", 0x40},
 };
 
 static const struct spec_name ioprio_classes[] = {
-	{"IOPRIO_CLASS_RT", 1},
-	{"IOPRIO_CLASS_BE", 2},
-	{"IOPRIO_CLASS_IDLE", 3},
+    {"IOPRIO_CLASS_RT", 1},
+    {"IOPRIO_CLASS_BE", 2},
+    {"IOPRIO_CLASS_IDLE", 3},
 };
 
 static int
@@ -55,7 +55,7 @@ name_lookup(const struct spec_name *t, size_t n, const char *name)
 /* Parses obj.field, a string naming one entry of t; "unknown <what> \"x\"" otherwise. */
 static int
 named_value(struct spec_ctx *ctx, yajl_val obj, const char *field, const struct spec_name *t,
-	    size_t n, const char *what, int *out)
+            size_t n, const char *what, int *out)
 {
 	cleanup_free char *s = NULL;
 
@@ -123,7 +123,7 @@ strv_add_unique(char ***v, const char *s)
 /* One capability set: known names become bits, unknown ones go to p->unknown_caps. */
 static int
 cap_set_parse(struct spec_ctx *ctx, yajl_val caps, const char *field, uint64_t *mask,
-	      struct rt_process *p)
+              struct rt_process *p)
 {
 	char **names = NULL;
 
@@ -223,10 +223,11 @@ scheduler_parse(struct spec_ctx *ctx, yajl_val proc, struct rt_process *p)
 	p->has_scheduler = true;
 	mark = rt__spec_push(ctx, "scheduler");
 	if (named_value(ctx, v, "policy", sched_policies, ARRAY_SIZE(sched_policies),
-			"scheduler policy", &s->policy) == 0 &&
-	    rt__spec_int(ctx, v, "nice", SPEC_OPTIONAL, INT32_MIN, INT32_MAX, &s->nice, NULL) == 0 &&
+	                "scheduler policy", &s->policy) == 0 &&
+	    rt__spec_int(ctx, v, "nice", SPEC_OPTIONAL, INT32_MIN, INT32_MAX, &s->nice, NULL) ==
+	        0 &&
 	    rt__spec_int(ctx, v, "priority", SPEC_OPTIONAL, INT32_MIN, INT32_MAX, &s->priority,
-			 NULL) == 0 &&
+	                 NULL) == 0 &&
 	    sched_flags_parse(ctx, v, &s->flags) == 0 &&
 	    rt__spec_u64(ctx, v, "runtime", SPEC_OPTIONAL, UINT64_MAX, &s->runtime, NULL) == 0 &&
 	    rt__spec_u64(ctx, v, "deadline", SPEC_OPTIONAL, UINT64_MAX, &s->deadline, NULL) == 0 &&
@@ -250,9 +251,9 @@ io_priority_parse(struct spec_ctx *ctx, yajl_val proc, struct rt_process *p)
 	p->has_io_priority = true;
 	mark = rt__spec_push(ctx, "ioPriority");
 	if (named_value(ctx, v, "class", ioprio_classes, ARRAY_SIZE(ioprio_classes),
-			"I/O priority class", &p->io_priority.class) == 0 &&
-	    rt__spec_int(ctx, v, "priority", SPEC_OPTIONAL, 0, 7, &p->io_priority.priority,
-			 NULL) == 0)
+	                "I/O priority class", &p->io_priority.class) == 0 &&
+	    rt__spec_int(ctx, v, "priority", SPEC_OPTIONAL, 0, 7, &p->io_priority.priority, NULL) ==
+	        0)
 		rc = 0;
 	rt__spec_pop(ctx, mark);
 	return rc;
@@ -286,7 +287,7 @@ small_objects_parse(struct spec_ctx *ctx, yajl_val proc, struct rt_process *p)
 	if (v != NULL) {
 		mark = rt__spec_push(ctx, "execCPUAffinity");
 		if (rt__spec_str(ctx, v, "initial", SPEC_OPTIONAL, &p->exec_cpu_affinity_initial) <
-			    0 ||
+		        0 ||
 		    rt__spec_str(ctx, v, "final", SPEC_OPTIONAL, &p->exec_cpu_affinity_final) < 0)
 			rc = -1;
 		rt__spec_pop(ctx, mark);
@@ -305,17 +306,17 @@ rt__spec_parse_process(struct spec_ctx *ctx, yajl_val v, struct rt_process *p)
 		return -1;
 	if (p->cwd[0] != '/')
 		return rt__spec_fail_at(ctx, "cwd", "must be an absolute path, not \"%.64s\"",
-					p->cwd);
+		                        p->cwd);
 	if (p->env == NULL)
 		p->env = xcalloc(1, sizeof(char *));
 	if (caps_parse(ctx, v, p) < 0 ||
 	    rt__spec_objects(ctx, v, "rlimits", SPEC_OPTIONAL, sizeof(struct rt_rlimit),
-			     rlimit_parse, p, &p->rlimits, &p->n_rlimits) < 0 ||
+	                     rlimit_parse, p, &p->rlimits, &p->n_rlimits) < 0 ||
 	    rt__spec_bool(ctx, v, "noNewPrivileges", SPEC_OPTIONAL, &p->no_new_privileges, NULL) <
-		    0 ||
+	        0 ||
 	    rt__spec_str(ctx, v, "apparmorProfile", SPEC_OPTIONAL, &p->apparmor_profile) < 0 ||
 	    rt__spec_int(ctx, v, "oomScoreAdj", SPEC_OPTIONAL, -1000, 1000, &p->oom_score_adj,
-			 &p->has_oom_score_adj) < 0 ||
+	                 &p->has_oom_score_adj) < 0 ||
 	    scheduler_parse(ctx, v, p) < 0 ||
 	    rt__spec_str(ctx, v, "selinuxLabel", SPEC_OPTIONAL, &p->selinux_label) < 0 ||
 	    io_priority_parse(ctx, v, p) < 0)

@@ -21,8 +21,10 @@ device_rule_parse(struct spec_ctx *ctx, yajl_val v, void *elem, void *arg)
 	d->minor = -1;
 	if (rt__spec_bool(ctx, v, "allow", SPEC_REQUIRED, &d->allow, NULL) < 0 ||
 	    rt__spec_str(ctx, v, "type", SPEC_OPTIONAL, &type) < 0 ||
-	    rt__spec_i64(ctx, v, "major", SPEC_OPTIONAL, INT64_MIN, INT64_MAX, &d->major, NULL) < 0 ||
-	    rt__spec_i64(ctx, v, "minor", SPEC_OPTIONAL, INT64_MIN, INT64_MAX, &d->minor, NULL) < 0 ||
+	    rt__spec_i64(ctx, v, "major", SPEC_OPTIONAL, INT64_MIN, INT64_MAX, &d->major, NULL) <
+	        0 ||
+	    rt__spec_i64(ctx, v, "minor", SPEC_OPTIONAL, INT64_MIN, INT64_MAX, &d->minor, NULL) <
+	        0 ||
 	    rt__spec_str(ctx, v, "access", SPEC_OPTIONAL, &access) < 0)
 		return -1;
 	if (type == NULL || type[0] == '\0')
@@ -30,17 +32,18 @@ device_rule_parse(struct spec_ctx *ctx, yajl_val v, void *elem, void *arg)
 	else if (strlen(type) == 1 && strchr("abc", type[0]) != NULL)
 		d->type = type[0];
 	else
-		return rt__spec_fail_at(ctx, "type", "unknown device type \"%.64s\" (expected a, b or c)",
-					type);
+		return rt__spec_fail_at(ctx, "type",
+		                        "unknown device type \"%.64s\" (expected a, b or c)", type);
 	if (access != NULL) {
 		size_t n = strlen(access);
 		bool bad = n > 3;
 		for (size_t i = 0; i < n && !bad; i++)
-			bad = strchr("rwm", access[i]) == NULL || memchr(access, access[i], i) != NULL;
+			bad = strchr("rwm", access[i]) == NULL ||
+			      memchr(access, access[i], i) != NULL;
 		if (bad)
-			return rt__spec_fail_at(ctx, "access",
-						"invalid access \"%.64s\" (expected letters of rwm)",
-						access);
+			return rt__spec_fail_at(
+			    ctx, "access", "invalid access \"%.64s\" (expected letters of rwm)",
+			    access);
 		memcpy(d->access, access, n + 1);
 	}
 	return 0;
@@ -51,18 +54,20 @@ memory_parse(struct spec_ctx *ctx, yajl_val v, struct cg_memory *m)
 {
 	if (rt__spec_i64(ctx, v, "limit", 0, INT64_MIN, INT64_MAX, &m->limit, &m->has_limit) < 0 ||
 	    rt__spec_i64(ctx, v, "reservation", 0, INT64_MIN, INT64_MAX, &m->reservation,
-			 &m->has_reservation) < 0 ||
+	                 &m->has_reservation) < 0 ||
 	    rt__spec_i64(ctx, v, "swap", 0, INT64_MIN, INT64_MAX, &m->swap, &m->has_swap) < 0 ||
-	    rt__spec_i64(ctx, v, "kernel", 0, INT64_MIN, INT64_MAX, &m->kernel, &m->has_kernel) < 0 ||
+	    rt__spec_i64(ctx, v, "kernel", 0, INT64_MIN, INT64_MAX, &m->kernel, &m->has_kernel) <
+	        0 ||
 	    rt__spec_i64(ctx, v, "kernelTCP", 0, INT64_MIN, INT64_MAX, &m->kernel_tcp,
-			 &m->has_kernel_tcp) < 0 ||
+	                 &m->has_kernel_tcp) < 0 ||
 	    rt__spec_u64(ctx, v, "swappiness", 0, UINT64_MAX, &m->swappiness, &m->has_swappiness) <
-		    0 ||
+	        0 ||
 	    rt__spec_bool(ctx, v, "disableOOMKiller", 0, &m->disable_oom_killer,
-			  &m->has_disable_oom_killer) < 0 ||
-	    rt__spec_bool(ctx, v, "useHierarchy", 0, &m->use_hierarchy, &m->has_use_hierarchy) < 0 ||
+	                  &m->has_disable_oom_killer) < 0 ||
+	    rt__spec_bool(ctx, v, "useHierarchy", 0, &m->use_hierarchy, &m->has_use_hierarchy) <
+	        0 ||
 	    rt__spec_bool(ctx, v, "checkBeforeUpdate", 0, &m->check_before_update,
-			  &m->has_check_before_update) < 0)
+	                  &m->has_check_before_update) < 0)
 		return -1;
 	return 0;
 }
@@ -75,9 +80,9 @@ cpu_parse(struct spec_ctx *ctx, yajl_val v, struct cg_cpu *c)
 	    rt__spec_u64(ctx, v, "burst", 0, UINT64_MAX, &c->burst, &c->has_burst) < 0 ||
 	    rt__spec_u64(ctx, v, "period", 0, UINT64_MAX, &c->period, &c->has_period) < 0 ||
 	    rt__spec_i64(ctx, v, "realtimeRuntime", 0, INT64_MIN, INT64_MAX, &c->rt_runtime,
-			 &c->has_rt_runtime) < 0 ||
+	                 &c->has_rt_runtime) < 0 ||
 	    rt__spec_u64(ctx, v, "realtimePeriod", 0, UINT64_MAX, &c->rt_period,
-			 &c->has_rt_period) < 0 ||
+	                 &c->has_rt_period) < 0 ||
 	    rt__spec_str(ctx, v, "cpus", 0, &c->cpus) < 0 ||
 	    rt__spec_str(ctx, v, "mems", 0, &c->mems) < 0 ||
 	    rt__spec_i64(ctx, v, "idle", 0, INT64_MIN, INT64_MAX, &c->idle, &c->has_idle) < 0)
@@ -92,8 +97,10 @@ weight_device_parse(struct spec_ctx *ctx, yajl_val v, void *elem, void *arg)
 	uint64_t w = 0, lw = 0;
 
 	(void)arg;
-	if (rt__spec_i64(ctx, v, "major", SPEC_REQUIRED, INT64_MIN, INT64_MAX, &d->major, NULL) < 0 ||
-	    rt__spec_i64(ctx, v, "minor", SPEC_REQUIRED, INT64_MIN, INT64_MAX, &d->minor, NULL) < 0 ||
+	if (rt__spec_i64(ctx, v, "major", SPEC_REQUIRED, INT64_MIN, INT64_MAX, &d->major, NULL) <
+	        0 ||
+	    rt__spec_i64(ctx, v, "minor", SPEC_REQUIRED, INT64_MIN, INT64_MAX, &d->minor, NULL) <
+	        0 ||
 	    rt__spec_u64(ctx, v, "weight", 0, UINT16_MAX, &w, &d->has_weight) < 0 ||
 	    rt__spec_u64(ctx, v, "leafWeight", 0, UINT16_MAX, &lw, &d->has_leaf_weight) < 0)
 		return -1;
@@ -108,8 +115,10 @@ throttle_device_parse(struct spec_ctx *ctx, yajl_val v, void *elem, void *arg)
 	struct cg_throttle_device *d = elem;
 
 	(void)arg;
-	if (rt__spec_i64(ctx, v, "major", SPEC_REQUIRED, INT64_MIN, INT64_MAX, &d->major, NULL) < 0 ||
-	    rt__spec_i64(ctx, v, "minor", SPEC_REQUIRED, INT64_MIN, INT64_MAX, &d->minor, NULL) < 0 ||
+	if (rt__spec_i64(ctx, v, "major", SPEC_REQUIRED, INT64_MIN, INT64_MAX, &d->major, NULL) <
+	        0 ||
+	    rt__spec_i64(ctx, v, "minor", SPEC_REQUIRED, INT64_MIN, INT64_MAX, &d->minor, NULL) <
+	        0 ||
 	    rt__spec_u64(ctx, v, "rate", SPEC_REQUIRED, UINT64_MAX, &d->rate, NULL) < 0)
 		return -1;
 	return 0;
@@ -124,15 +133,16 @@ blkio_parse(struct spec_ctx *ctx, yajl_val v, struct cg_blkio *b)
 	if (rt__spec_u64(ctx, v, "weight", 0, UINT16_MAX, &w, &b->has_weight) < 0 ||
 	    rt__spec_u64(ctx, v, "leafWeight", 0, UINT16_MAX, &lw, &b->has_leaf_weight) < 0 ||
 	    rt__spec_objects(ctx, v, "weightDevice", 0, sizeof(struct cg_weight_device),
-			     weight_device_parse, NULL, &b->weight_device, &b->n_weight_device) < 0 ||
+	                     weight_device_parse, NULL, &b->weight_device,
+	                     &b->n_weight_device) < 0 ||
 	    rt__spec_objects(ctx, v, "throttleReadBpsDevice", 0, sz, throttle_device_parse, NULL,
-			     &b->read_bps, &b->n_read_bps) < 0 ||
+	                     &b->read_bps, &b->n_read_bps) < 0 ||
 	    rt__spec_objects(ctx, v, "throttleWriteBpsDevice", 0, sz, throttle_device_parse, NULL,
-			     &b->write_bps, &b->n_write_bps) < 0 ||
+	                     &b->write_bps, &b->n_write_bps) < 0 ||
 	    rt__spec_objects(ctx, v, "throttleReadIOPSDevice", 0, sz, throttle_device_parse, NULL,
-			     &b->read_iops, &b->n_read_iops) < 0 ||
+	                     &b->read_iops, &b->n_read_iops) < 0 ||
 	    rt__spec_objects(ctx, v, "throttleWriteIOPSDevice", 0, sz, throttle_device_parse, NULL,
-			     &b->write_iops, &b->n_write_iops) < 0)
+	                     &b->write_iops, &b->n_write_iops) < 0)
 		return -1;
 	b->weight = (uint16_t)w;
 	b->leaf_weight = (uint16_t)lw;
@@ -168,7 +178,7 @@ network_parse(struct spec_ctx *ctx, yajl_val v, struct cg_network *n)
 {
 	if (rt__spec_u32(ctx, v, "classID", 0, &n->class_id, &n->has_class_id) < 0 ||
 	    rt__spec_objects(ctx, v, "priorities", 0, sizeof(struct cg_net_prio), net_prio_parse,
-			     NULL, &n->priorities, &n->n_priorities) < 0)
+	                     NULL, &n->priorities, &n->n_priorities) < 0)
 		return -1;
 	return 0;
 }
@@ -198,9 +208,9 @@ rdma_parse(struct spec_ctx *ctx, yajl_val res, struct cg_resources *r)
 		if (!YAJL_IS_OBJECT(v))
 			rc = rt__spec_fail(ctx, "expected an object");
 		else if (rt__spec_u32(ctx, v, "hcaHandles", 0, &d->hca_handles,
-				      &d->has_hca_handles) < 0 ||
-			 rt__spec_u32(ctx, v, "hcaObjects", 0, &d->hca_objects,
-				      &d->has_hca_objects) < 0)
+		                      &d->has_hca_handles) < 0 ||
+		         rt__spec_u32(ctx, v, "hcaObjects", 0, &d->hca_objects,
+		                      &d->has_hca_objects) < 0)
 			rc = -1;
 		rt__spec_pop(ctx, m2);
 	}
@@ -231,7 +241,7 @@ unified_parse(struct spec_ctx *ctx, yajl_val res, struct cg_resources *r)
 /* obj.field as an object parsed by fn into out; *has tells whether it was there. */
 static int
 section_parse(struct spec_ctx *ctx, yajl_val res, const char *field, bool *has,
-	      int (*fn)(struct spec_ctx *, yajl_val, void *), void *out)
+              int (*fn)(struct spec_ctx *, yajl_val, void *), void *out)
 {
 	yajl_val v;
 	size_t mark;
@@ -283,14 +293,14 @@ network_section(struct spec_ctx *ctx, yajl_val v, void *out)
 int
 rt__spec_parse_resources(struct spec_ctx *ctx, yajl_val v, struct cg_resources *r)
 {
-	if (rt__spec_objects(ctx, v, "devices", 0, sizeof(struct cg_device_rule),
-			     device_rule_parse, NULL, &r->devices, &r->n_devices) < 0 ||
+	if (rt__spec_objects(ctx, v, "devices", 0, sizeof(struct cg_device_rule), device_rule_parse,
+	                     NULL, &r->devices, &r->n_devices) < 0 ||
 	    section_parse(ctx, v, "memory", &r->has_memory, memory_section, &r->memory) < 0 ||
 	    section_parse(ctx, v, "cpu", &r->has_cpu, cpu_section, &r->cpu) < 0 ||
 	    section_parse(ctx, v, "pids", &r->has_pids, pids_section, &r->pids) < 0 ||
 	    section_parse(ctx, v, "blockIO", &r->has_blkio, blkio_section, &r->blkio) < 0 ||
 	    rt__spec_objects(ctx, v, "hugepageLimits", 0, sizeof(struct cg_hugepage),
-			     hugepage_parse, NULL, &r->hugepages, &r->n_hugepages) < 0 ||
+	                     hugepage_parse, NULL, &r->hugepages, &r->n_hugepages) < 0 ||
 	    section_parse(ctx, v, "network", &r->has_network, network_section, &r->network) < 0 ||
 	    rdma_parse(ctx, v, r) < 0 || unified_parse(ctx, v, r) < 0)
 		return -1;

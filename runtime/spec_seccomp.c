@@ -36,7 +36,7 @@ syscall_parse(struct spec_ctx *ctx, yajl_val v, void *elem, void *arg)
 	    rt__spec_str(ctx, v, "action", SPEC_NONEMPTY, &r->action) < 0 ||
 	    rt__spec_u32(ctx, v, "errnoRet", SPEC_OPTIONAL, &r->errno_ret, &r->has_errno_ret) < 0 ||
 	    rt__spec_objects(ctx, v, "args", SPEC_OPTIONAL, sizeof(struct rt_seccomp_arg),
-			     arg_parse, NULL, &r->args, &r->n_args) < 0)
+	                     arg_parse, NULL, &r->args, &r->n_args) < 0)
 		return -1;
 	return 0;
 }
@@ -46,13 +46,13 @@ rt__spec_parse_seccomp(struct spec_ctx *ctx, yajl_val v, struct rt_seccomp *s)
 {
 	if (rt__spec_str(ctx, v, "defaultAction", SPEC_NONEMPTY, &s->default_action) < 0 ||
 	    rt__spec_u32(ctx, v, "defaultErrnoRet", SPEC_OPTIONAL, &s->default_errno_ret,
-			 &s->has_default_errno_ret) < 0 ||
+	                 &s->has_default_errno_ret) < 0 ||
 	    rt__spec_strv(ctx, v, "architectures", SPEC_OPTIONAL, &s->architectures) < 0 ||
 	    rt__spec_strv(ctx, v, "flags", SPEC_OPTIONAL, &s->flags) < 0 ||
 	    rt__spec_str(ctx, v, "listenerPath", SPEC_OPTIONAL, &s->listener_path) < 0 ||
 	    rt__spec_str(ctx, v, "listenerMetadata", SPEC_OPTIONAL, &s->listener_metadata) < 0 ||
 	    rt__spec_objects(ctx, v, "syscalls", SPEC_OPTIONAL, sizeof(struct rt_seccomp_rule),
-			     syscall_parse, NULL, &s->syscalls, &s->n_syscalls) < 0)
+	                     syscall_parse, NULL, &s->syscalls, &s->n_syscalls) < 0)
 		return -1;
 	if (s->architectures == NULL)
 		s->architectures = xcalloc(1, sizeof(char *));

@@ -479,17 +479,17 @@ static void
 unknown_fields_ignored(void **state)
 {
 	struct rt_spec *s = parse_ok(
-		"{'ociVersion':'1.2.0','future':{'x':[1,2,{'y':null}]},'windows':{'layerFolders':[]},"
-		"'solaris':{},'vm':{'kernel':{'path':'/k'}},'platform':{'os':'linux'},"
-		"'root':{'path':'r','new':true},"
-		"'process':{'cwd':'/','args':['a'],'commandLine':'x','user':{'uid':1,'sid':'S'},"
-		"'capabilities':{'bounding':['CAP_KILL'],'extra':['CAP_X']},'what':1.5},"
-		"'mounts':[{'destination':'/x','newOpt':{}}],"
-		"'linux':{'intelRdt':{'closID':'c','enableCMT':true},'netDevices':{'eth0':{}},"
-		"'memoryPolicy':{'mode':'MPOL_BIND'},'namespaces':[{'type':'pid','extra':1}],"
-		"'resources':{'cpu':{'shares':2,'future':'x'},'misc':{'a':1}},"
-		"'seccomp':{'defaultAction':'SCMP_ACT_ALLOW','syscalls':[{'names':['x'],"
-		"'action':'SCMP_ACT_LOG','comment':'c','includes':{}}]}}}");
+	    "{'ociVersion':'1.2.0','future':{'x':[1,2,{'y':null}]},'windows':{'layerFolders':[]},"
+	    "'solaris':{},'vm':{'kernel':{'path':'/k'}},'platform':{'os':'linux'},"
+	    "'root':{'path':'r','new':true},"
+	    "'process':{'cwd':'/','args':['a'],'commandLine':'x','user':{'uid':1,'sid':'S'},"
+	    "'capabilities':{'bounding':['CAP_KILL'],'extra':['CAP_X']},'what':1.5},"
+	    "'mounts':[{'destination':'/x','newOpt':{}}],"
+	    "'linux':{'intelRdt':{'closID':'c','enableCMT':true},'netDevices':{'eth0':{}},"
+	    "'memoryPolicy':{'mode':'MPOL_BIND'},'namespaces':[{'type':'pid','extra':1}],"
+	    "'resources':{'cpu':{'shares':2,'future':'x'},'misc':{'a':1}},"
+	    "'seccomp':{'defaultAction':'SCMP_ACT_ALLOW','syscalls':[{'names':['x'],"
+	    "'action':'SCMP_ACT_LOG','comment':'c','includes':{}}]}}}");
 
 	(void)state;
 	assert_string_equal(s->root_path, "r");
@@ -507,12 +507,12 @@ static void
 null_means_absent(void **state)
 {
 	struct rt_spec *s = parse_ok(
-		"{'ociVersion':'1','root':null,'hostname':null,'mounts':null,'hooks':null,"
-		"'annotations':{'a':null},'process':{'cwd':'/','args':['a'],'env':null,"
-		"'user':{'uid':null,'additionalGids':null},'capabilities':{'bounding':null},"
-		"'oomScoreAdj':null,'scheduler':null},"
-		"'linux':{'namespaces':null,'resources':{'memory':{'limit':null},'devices':null},"
-		"'seccomp':null,'sysctl':null}}");
+	    "{'ociVersion':'1','root':null,'hostname':null,'mounts':null,'hooks':null,"
+	    "'annotations':{'a':null},'process':{'cwd':'/','args':['a'],'env':null,"
+	    "'user':{'uid':null,'additionalGids':null},'capabilities':{'bounding':null},"
+	    "'oomScoreAdj':null,'scheduler':null},"
+	    "'linux':{'namespaces':null,'resources':{'memory':{'limit':null},'devices':null},"
+	    "'seccomp':null,'sysctl':null}}");
 
 	(void)state;
 	assert_null(s->root_path);
@@ -535,8 +535,8 @@ static void
 repeated_keys_last_wins(void **state)
 {
 	struct rt_spec *s = parse_ok("{'ociVersion':'1','hostname':'a','hostname':'b',"
-				     "'annotations':{'k':'1','j':'x','k':'2'},"
-				     "'linux':{'sysctl':{'a':'1','a':'2'}}}");
+	                             "'annotations':{'k':'1','j':'x','k':'2'},"
+	                             "'linux':{'sysctl':{'a':'1','a':'2'}}}");
 
 	(void)state;
 	assert_string_equal(s->hostname, "b");
@@ -553,10 +553,10 @@ static void
 devices_and_namespace_paths(void **state)
 {
 	struct rt_spec *s = parse_ok(
-		"{'ociVersion':'1','linux':{'namespaces':[{'type':'network','path':''},"
-		"{'type':'user','path':'/proc/1/ns/user'}],'devices':[{'path':'/dev/u','type':'u',"
-		"'major':1,'minor':2},{'path':'/dev/b','type':'b','major':8,'minor':0}],"
-		"'resources':{'devices':[{'allow':true,'type':'','access':''}]}}}");
+	    "{'ociVersion':'1','linux':{'namespaces':[{'type':'network','path':''},"
+	    "{'type':'user','path':'/proc/1/ns/user'}],'devices':[{'path':'/dev/u','type':'u',"
+	    "'major':1,'minor':2},{'path':'/dev/b','type':'b','major':8,'minor':0}],"
+	    "'resources':{'devices':[{'allow':true,'type':'','access':''}]}}}");
 	struct rt_linux *l = &s->linux;
 
 	(void)state;
@@ -575,13 +575,13 @@ static void
 number_edges_accepted(void **state)
 {
 	struct rt_spec *s = parse_ok(
-		"{'ociVersion':'1','process':{'cwd':'/','args':['a'],'user':{'uid':4294967295,"
-		"'gid':0},'oomScoreAdj':-1000,'rlimits':[{'type':'RLIMIT_AS','soft':"
-		"18446744073709551615,'hard':18446744073709551615}],'scheduler':{'policy':"
-		"'SCHED_OTHER','nice':-2147483648,'priority':2147483647}},'linux':{'resources':"
-		"{'memory':{'limit':-9223372036854775808,'swap':9223372036854775807},"
-		"'cpu':{'quota':-1}},'timeOffsets':{'boottime':{'secs':-9223372036854775808,"
-		"'nanosecs':999999999}}}}");
+	    "{'ociVersion':'1','process':{'cwd':'/','args':['a'],'user':{'uid':4294967295,"
+	    "'gid':0},'oomScoreAdj':-1000,'rlimits':[{'type':'RLIMIT_AS','soft':"
+	    "18446744073709551615,'hard':18446744073709551615}],'scheduler':{'policy':"
+	    "'SCHED_OTHER','nice':-2147483648,'priority':2147483647}},'linux':{'resources':"
+	    "{'memory':{'limit':-9223372036854775808,'swap':9223372036854775807},"
+	    "'cpu':{'quota':-1}},'timeOffsets':{'boottime':{'secs':-9223372036854775808,"
+	    "'nanosecs':999999999}}}}");
 	struct rt_process *p = s->process;
 
 	(void)state;
@@ -619,7 +619,7 @@ load_errors(void **state)
 	assert_non_null(strstr(err.msg, "not a regular file"));
 	err_clear(&err);
 	assert_int_equal(write_file_atomic_at(AT_FDCWD, path, "{\"ociVersion\":5}", 16, 0600, &err),
-			 0);
+	                 0);
 	assert_int_equal(rt_spec_load(path, &s, &err), -1);
 	assert_int_equal(err.code, EINVAL);
 	/* A file's errors name the file. */
@@ -628,9 +628,8 @@ load_errors(void **state)
 		assert_string_equal(err.msg, want);
 		free(want);
 	}
-	assert_int_equal(write_file_atomic_at(AT_FDCWD, path, "{\"ociVersion\":\"1\"}", 18, 0600,
-					      &err),
-			 0);
+	assert_int_equal(
+	    write_file_atomic_at(AT_FDCWD, path, "{\"ociVersion\":\"1\"}", 18, 0600, &err), 0);
 	assert_int_equal(rt_spec_load(path, &s, &err), 0);
 	assert_string_equal(s->oci_version, "1");
 	rt_spec_free(s);
@@ -728,33 +727,32 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(full_top_level, full_setup, full_teardown),
-		cmocka_unit_test_setup_teardown(full_mounts, full_setup, full_teardown),
-		cmocka_unit_test_setup_teardown(full_process_user_args, full_setup, full_teardown),
-		cmocka_unit_test_setup_teardown(full_process_caps, full_setup, full_teardown),
-		cmocka_unit_test_setup_teardown(full_process_rlimits, full_setup, full_teardown),
-		cmocka_unit_test_setup_teardown(full_process_attrs, full_setup, full_teardown),
-		cmocka_unit_test_setup_teardown(full_hooks, full_setup, full_teardown),
-		cmocka_unit_test_setup_teardown(full_namespaces, full_setup, full_teardown),
-		cmocka_unit_test_setup_teardown(full_idmaps_time_devices, full_setup, full_teardown),
-		cmocka_unit_test_setup_teardown(full_resources_mem_cpu_pids, full_setup,
-						full_teardown),
-		cmocka_unit_test_setup_teardown(full_resources_blkio_huge_net, full_setup,
-						full_teardown),
-		cmocka_unit_test_setup_teardown(full_resources_devices_rdma_unified, full_setup,
-						full_teardown),
-		cmocka_unit_test_setup_teardown(full_seccomp, full_setup, full_teardown),
-		cmocka_unit_test_setup_teardown(full_linux_misc, full_setup, full_teardown),
-		cmocka_unit_test(minimal_config_defaults),
-		cmocka_unit_test(process_defaults),
-		cmocka_unit_test(unknown_fields_ignored),
-		cmocka_unit_test(null_means_absent),
-		cmocka_unit_test(repeated_keys_last_wins),
-		cmocka_unit_test(devices_and_namespace_paths),
-		cmocka_unit_test(number_edges_accepted),
-		cmocka_unit_test(load_errors),
-		cmocka_unit_test(default_spec_parses_back),
-		cmocka_unit_test(default_spec_rootless),
+	    cmocka_unit_test_setup_teardown(full_top_level, full_setup, full_teardown),
+	    cmocka_unit_test_setup_teardown(full_mounts, full_setup, full_teardown),
+	    cmocka_unit_test_setup_teardown(full_process_user_args, full_setup, full_teardown),
+	    cmocka_unit_test_setup_teardown(full_process_caps, full_setup, full_teardown),
+	    cmocka_unit_test_setup_teardown(full_process_rlimits, full_setup, full_teardown),
+	    cmocka_unit_test_setup_teardown(full_process_attrs, full_setup, full_teardown),
+	    cmocka_unit_test_setup_teardown(full_hooks, full_setup, full_teardown),
+	    cmocka_unit_test_setup_teardown(full_namespaces, full_setup, full_teardown),
+	    cmocka_unit_test_setup_teardown(full_idmaps_time_devices, full_setup, full_teardown),
+	    cmocka_unit_test_setup_teardown(full_resources_mem_cpu_pids, full_setup, full_teardown),
+	    cmocka_unit_test_setup_teardown(full_resources_blkio_huge_net, full_setup,
+	                                    full_teardown),
+	    cmocka_unit_test_setup_teardown(full_resources_devices_rdma_unified, full_setup,
+	                                    full_teardown),
+	    cmocka_unit_test_setup_teardown(full_seccomp, full_setup, full_teardown),
+	    cmocka_unit_test_setup_teardown(full_linux_misc, full_setup, full_teardown),
+	    cmocka_unit_test(minimal_config_defaults),
+	    cmocka_unit_test(process_defaults),
+	    cmocka_unit_test(unknown_fields_ignored),
+	    cmocka_unit_test(null_means_absent),
+	    cmocka_unit_test(repeated_keys_last_wins),
+	    cmocka_unit_test(devices_and_namespace_paths),
+	    cmocka_unit_test(number_edges_accepted),
+	    cmocka_unit_test(load_errors),
+	    cmocka_unit_test(default_spec_parses_back),
+	    cmocka_unit_test(default_spec_rootless),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -124,14 +124,16 @@ process_user_errors(void **state)
 	check(PROC("'user':{'gid':1.0}"),
 	      "config.json: process.user.gid: expected an integer, not 1.0");
 	check(PROC("'user':{'uid':'0'}"), "config.json: process.user.uid: expected an integer");
-	check(PROC("'user':{'umask':true}"), "config.json: process.user.umask: expected an integer");
+	check(PROC("'user':{'umask':true}"),
+	      "config.json: process.user.umask: expected an integer");
 	check(PROC("'user':{'additionalGids':[1,-2]}"),
 	      "config.json: process.user.additionalGids[1]: -2 is out of range (0..4294967295)");
 	check(PROC("'user':{'additionalGids':[1,'x']}"),
 	      "config.json: process.user.additionalGids[1]: expected an integer");
 	check(PROC("'user':{'additionalGids':5}"),
 	      "config.json: process.user.additionalGids: expected an array");
-	check(PROC("'user':{'username':5}"), "config.json: process.user.username: expected a string");
+	check(PROC("'user':{'username':5}"),
+	      "config.json: process.user.username: expected a string");
 }
 
 static void
@@ -164,8 +166,8 @@ process_rlimit_errors(void **state)
 	check(PROC("'rlimits':[{'type':'nofile','soft':1,'hard':1}]"),
 	      "config.json: process.rlimits[0].type: unknown rlimit \"nofile\"");
 	check(PROC("'rlimits':[{'type':'RLIMIT_NOFILE','soft':1,'hard':1},"
-		   "{'type':'RLIMIT_CORE','soft':1,'hard':1},"
-		   "{'type':'RLIMIT_NOFILE','soft':2,'hard':2}]"),
+	           "{'type':'RLIMIT_CORE','soft':1,'hard':1},"
+	           "{'type':'RLIMIT_NOFILE','soft':2,'hard':2}]"),
 	      "config.json: process.rlimits[2].type: duplicate rlimit \"RLIMIT_NOFILE\"");
 	check(PROC("'rlimits':[{'type':'RLIMIT_NOFILE','hard':1}]"),
 	      "config.json: process.rlimits[0].soft: missing required field");
@@ -188,7 +190,8 @@ process_sched_ioprio_oom_errors(void **state)
 	      "config.json: process.oomScoreAdj: 1001 is out of range (-1000..1000)");
 	check(PROC("'oomScoreAdj':-1001"),
 	      "config.json: process.oomScoreAdj: -1001 is out of range (-1000..1000)");
-	check(PROC("'scheduler':{}"), "config.json: process.scheduler.policy: missing required field");
+	check(PROC("'scheduler':{}"),
+	      "config.json: process.scheduler.policy: missing required field");
 	check(PROC("'scheduler':{'policy':'SCHED_FOO'}"),
 	      "config.json: process.scheduler.policy: unknown scheduler policy \"SCHED_FOO\"");
 	check(PROC("'scheduler':{'policy':'SCHED_RR','flags':['SCHED_FLAG_RECLAIM','X']}"),
@@ -225,7 +228,7 @@ mount_errors(void **state)
 	check(CFG("'mounts':[{'destination':'/a','uidMappings':[{'containerID':0,'hostID':1}]}]"),
 	      "config.json: mounts[0].uidMappings[0].size: missing required field");
 	check(CFG("'mounts':[{'destination':'/a','gidMappings':[{'containerID':0,'hostID':-1,"
-		  "'size':1}]}]"),
+	          "'size':1}]}]"),
 	      "config.json: mounts[0].gidMappings[0].hostID: -1 is out of range (0..4294967295)");
 }
 
@@ -248,7 +251,8 @@ hook_and_annotation_errors(void **state)
 	check(CFG("'hooks':{'createContainer':[{'path':'/a','args':[1]}]}"),
 	      "config.json: hooks.createContainer[0].args[0]: expected a string");
 	check(CFG("'annotations':[]"), "config.json: annotations: expected an object");
-	check(CFG("'annotations':{'a.b':1}"), "config.json: annotations[\"a.b\"]: expected a string");
+	check(CFG("'annotations':{'a.b':1}"),
+	      "config.json: annotations[\"a.b\"]: expected a string");
 }
 
 static void
@@ -266,7 +270,8 @@ namespace_errors(void **state)
 	check(LNX("'namespaces':[{'type':'user','path':1}]"),
 	      "config.json: linux.namespaces[0].path: expected a string");
 	check(LNX("'namespaces':['pid']"), "config.json: linux.namespaces[0]: expected an object");
-	check(LNX("'namespaces':{'type':'pid'}"), "config.json: linux.namespaces: expected an array");
+	check(LNX("'namespaces':{'type':'pid'}"),
+	      "config.json: linux.namespaces: expected an array");
 }
 
 static void
@@ -358,7 +363,8 @@ resources_errors(void **state)
 	check(RES("'cpu':{'shares':-1}"),
 	      "config.json: linux.resources.cpu.shares: -1 is out of range "
 	      "(0..18446744073709551615)");
-	check(RES("'cpu':{'cpus':[0,1]}"), "config.json: linux.resources.cpu.cpus: expected a string");
+	check(RES("'cpu':{'cpus':[0,1]}"),
+	      "config.json: linux.resources.cpu.cpus: expected a string");
 	check(RES("'pids':{'limit':true}"),
 	      "config.json: linux.resources.pids.limit: expected an integer");
 	check(RES("'pids':5"), "config.json: linux.resources.pids: expected an object");
@@ -375,9 +381,10 @@ resources_blkio_net_errors(void **state)
 	check(RES("'blockIO':{'weightDevice':[{'major':8,'minor':0,'leafWeight':-1}]}"),
 	      "config.json: linux.resources.blockIO.weightDevice[0].leafWeight: -1 is out of range "
 	      "(0..65535)");
-	check(RES("'blockIO':{'throttleReadBpsDevice':[{'major':8,'minor':0}]}"),
-	      "config.json: linux.resources.blockIO.throttleReadBpsDevice[0].rate: missing required "
-	      "field");
+	check(
+	    RES("'blockIO':{'throttleReadBpsDevice':[{'major':8,'minor':0}]}"),
+	    "config.json: linux.resources.blockIO.throttleReadBpsDevice[0].rate: missing required "
+	    "field");
 	check(RES("'blockIO':{'throttleWriteIOPSDevice':[{'major':8,'minor':'0','rate':1}]}"),
 	      "config.json: linux.resources.blockIO.throttleWriteIOPSDevice[0].minor: expected an "
 	      "integer");
@@ -405,7 +412,8 @@ static void
 seccomp_errors(void **state)
 {
 	(void)state;
-	check(LNX("'seccomp':{}"), "config.json: linux.seccomp.defaultAction: missing required field");
+	check(LNX("'seccomp':{}"),
+	      "config.json: linux.seccomp.defaultAction: missing required field");
 	check(LNX("'seccomp':{'defaultAction':'SCMP_ACT_ALLOW','defaultErrnoRet':-1}"),
 	      "config.json: linux.seccomp.defaultErrnoRet: -1 is out of range (0..4294967295)");
 	check(LNX("'seccomp':{'defaultAction':'SCMP_ACT_ALLOW','architectures':'x86'}"),
@@ -417,22 +425,23 @@ seccomp_errors(void **state)
 	check(LNX("'seccomp':{'defaultAction':'SCMP_ACT_ALLOW','syscalls':[{'action':'x'}]}"),
 	      "config.json: linux.seccomp.syscalls[0].names: missing required field");
 	check(LNX("'seccomp':{'defaultAction':'SCMP_ACT_ALLOW','syscalls':[{'names':[],"
-		  "'action':'x'}]}"),
+	          "'action':'x'}]}"),
 	      "config.json: linux.seccomp.syscalls[0].names: must not be empty");
 	check(LNX("'seccomp':{'defaultAction':'SCMP_ACT_ALLOW','syscalls':[{'names':['read']}]}"),
 	      "config.json: linux.seccomp.syscalls[0].action: missing required field");
 	check(LNX("'seccomp':{'defaultAction':'A','syscalls':[{'names':['read'],'action':'A',"
-		  "'args':[{'index':6,'value':1,'op':'SCMP_CMP_EQ'}]}]}"),
+	          "'args':[{'index':6,'value':1,'op':'SCMP_CMP_EQ'}]}]}"),
 	      "config.json: linux.seccomp.syscalls[0].args[0].index: 6 is out of range (0..5)");
 	check(LNX("'seccomp':{'defaultAction':'A','syscalls':[{'names':['read'],'action':'A',"
-		  "'args':[{'index':1,'value':1}]}]}"),
+	          "'args':[{'index':1,'value':1}]}]}"),
 	      "config.json: linux.seccomp.syscalls[0].args[0].op: missing required field");
 	check(LNX("'seccomp':{'defaultAction':'A','syscalls':[{'names':['read'],'action':'A',"
-		  "'args':[{'index':1,'op':'SCMP_CMP_EQ'}]}]}"),
+	          "'args':[{'index':1,'op':'SCMP_CMP_EQ'}]}]}"),
 	      "config.json: linux.seccomp.syscalls[0].args[0].value: missing required field");
-	check(LNX("'seccomp':{'defaultAction':'A','syscalls':[{'names':['read'],'action':'A',"
-		  "'errnoRet':-1}]}"),
-	      "config.json: linux.seccomp.syscalls[0].errnoRet: -1 is out of range (0..4294967295)");
+	check(
+	    LNX("'seccomp':{'defaultAction':'A','syscalls':[{'names':['read'],'action':'A',"
+	        "'errnoRet':-1}]}"),
+	    "config.json: linux.seccomp.syscalls[0].errnoRet: -1 is out of range (0..4294967295)");
 }
 
 static void
@@ -457,11 +466,11 @@ invalid_json(void **state)
 	      "config.json: invalid JSON at offset 14: parse error: after key and value, inside "
 	      "map, I expect ',' or '}'");
 	check_raw(nul, sizeof(nul) - 1,
-		  "config.json: invalid JSON at offset 17: lexical error: invalid char in json "
-		  "text");
+	          "config.json: invalid JSON at offset 17: lexical error: invalid char in json "
+	          "text");
 	check_raw("{\"ociVersion\":\"\xff\"}", 18,
-		  "config.json: invalid JSON at offset 15: lexical error: invalid bytes in UTF8 "
-		  "string");
+	          "config.json: invalid JSON at offset 15: lexical error: invalid bytes in UTF8 "
+	          "string");
 	check("{'ociVersion':'a\\u0000b'}",
 	      "config.json: unsupported JSON at offset 23: a string contains a NUL character "
 	      "(\\u0000)");
@@ -495,8 +504,8 @@ nesting_limit(void **state)
 	for (int i = 0; i < 200; i++)
 		deep[n++] = '[';
 	check_raw(deep, n,
-		  "config.json: unsupported JSON at offset 85: arrays and objects nested too "
-		  "deeply");
+	          "config.json: unsupported JSON at offset 85: arrays and objects nested too "
+	          "deeply");
 	free(deep);
 }
 
@@ -521,24 +530,24 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(top_level_errors),
-		cmocka_unit_test(root_errors),
-		cmocka_unit_test(process_args_cwd_errors),
-		cmocka_unit_test(process_user_errors),
-		cmocka_unit_test(process_console_caps_errors),
-		cmocka_unit_test(process_rlimit_errors),
-		cmocka_unit_test(process_sched_ioprio_oom_errors),
-		cmocka_unit_test(mount_errors),
-		cmocka_unit_test(hook_and_annotation_errors),
-		cmocka_unit_test(namespace_errors),
-		cmocka_unit_test(linux_misc_errors),
-		cmocka_unit_test(device_errors),
-		cmocka_unit_test(resources_errors),
-		cmocka_unit_test(resources_blkio_net_errors),
-		cmocka_unit_test(seccomp_errors),
-		cmocka_unit_test(invalid_json),
-		cmocka_unit_test(nesting_limit),
-		cmocka_unit_test(path_of_long_keys_is_bounded),
+	    cmocka_unit_test(top_level_errors),
+	    cmocka_unit_test(root_errors),
+	    cmocka_unit_test(process_args_cwd_errors),
+	    cmocka_unit_test(process_user_errors),
+	    cmocka_unit_test(process_console_caps_errors),
+	    cmocka_unit_test(process_rlimit_errors),
+	    cmocka_unit_test(process_sched_ioprio_oom_errors),
+	    cmocka_unit_test(mount_errors),
+	    cmocka_unit_test(hook_and_annotation_errors),
+	    cmocka_unit_test(namespace_errors),
+	    cmocka_unit_test(linux_misc_errors),
+	    cmocka_unit_test(device_errors),
+	    cmocka_unit_test(resources_errors),
+	    cmocka_unit_test(resources_blkio_net_errors),
+	    cmocka_unit_test(seccomp_errors),
+	    cmocka_unit_test(invalid_json),
+	    cmocka_unit_test(nesting_limit),
+	    cmocka_unit_test(path_of_long_keys_is_bounded),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

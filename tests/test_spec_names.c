@@ -63,14 +63,14 @@ rlimits(void **state)
 		const char *name;
 		int num;
 	} t[] = {
-		{"RLIMIT_CPU", RLIMIT_CPU},	    {"RLIMIT_FSIZE", RLIMIT_FSIZE},
-		{"RLIMIT_DATA", RLIMIT_DATA},	    {"RLIMIT_STACK", RLIMIT_STACK},
-		{"RLIMIT_CORE", RLIMIT_CORE},	    {"RLIMIT_RSS", RLIMIT_RSS},
-		{"RLIMIT_NPROC", RLIMIT_NPROC},	    {"RLIMIT_NOFILE", RLIMIT_NOFILE},
-		{"RLIMIT_MEMLOCK", RLIMIT_MEMLOCK}, {"RLIMIT_AS", RLIMIT_AS},
-		{"RLIMIT_LOCKS", RLIMIT_LOCKS},	    {"RLIMIT_SIGPENDING", RLIMIT_SIGPENDING},
-		{"RLIMIT_MSGQUEUE", RLIMIT_MSGQUEUE}, {"RLIMIT_NICE", RLIMIT_NICE},
-		{"RLIMIT_RTPRIO", RLIMIT_RTPRIO},   {"RLIMIT_RTTIME", RLIMIT_RTTIME},
+	    {"RLIMIT_CPU", RLIMIT_CPU},           {"RLIMIT_FSIZE", RLIMIT_FSIZE},
+	    {"RLIMIT_DATA", RLIMIT_DATA},         {"RLIMIT_STACK", RLIMIT_STACK},
+	    {"RLIMIT_CORE", RLIMIT_CORE},         {"RLIMIT_RSS", RLIMIT_RSS},
+	    {"RLIMIT_NPROC", RLIMIT_NPROC},       {"RLIMIT_NOFILE", RLIMIT_NOFILE},
+	    {"RLIMIT_MEMLOCK", RLIMIT_MEMLOCK},   {"RLIMIT_AS", RLIMIT_AS},
+	    {"RLIMIT_LOCKS", RLIMIT_LOCKS},       {"RLIMIT_SIGPENDING", RLIMIT_SIGPENDING},
+	    {"RLIMIT_MSGQUEUE", RLIMIT_MSGQUEUE}, {"RLIMIT_NICE", RLIMIT_NICE},
+	    {"RLIMIT_RTPRIO", RLIMIT_RTPRIO},     {"RLIMIT_RTTIME", RLIMIT_RTTIME},
 	};
 
 	(void)state;
@@ -151,14 +151,14 @@ namespaces(void **state)
 		const char *spec, *proc;
 		int flag;
 	} t[] = {
-		{RT_NS_PID, "pid", "pid", CLONE_NEWPID},
-		{RT_NS_NET, "network", "net", CLONE_NEWNET},
-		{RT_NS_MOUNT, "mount", "mnt", CLONE_NEWNS},
-		{RT_NS_IPC, "ipc", "ipc", CLONE_NEWIPC},
-		{RT_NS_UTS, "uts", "uts", CLONE_NEWUTS},
-		{RT_NS_USER, "user", "user", CLONE_NEWUSER},
-		{RT_NS_CGROUP, "cgroup", "cgroup", CLONE_NEWCGROUP},
-		{RT_NS_TIME, "time", "time", 0x80},
+	    {RT_NS_PID, "pid", "pid", CLONE_NEWPID},
+	    {RT_NS_NET, "network", "net", CLONE_NEWNET},
+	    {RT_NS_MOUNT, "mount", "mnt", CLONE_NEWNS},
+	    {RT_NS_IPC, "ipc", "ipc", CLONE_NEWIPC},
+	    {RT_NS_UTS, "uts", "uts", CLONE_NEWUTS},
+	    {RT_NS_USER, "user", "user", CLONE_NEWUSER},
+	    {RT_NS_CGROUP, "cgroup", "cgroup", CLONE_NEWCGROUP},
+	    {RT_NS_TIME, "time", "time", 0x80},
 	};
 
 	(void)state;
@@ -170,7 +170,7 @@ namespaces(void **state)
 		assert_int_equal(rt_ns_from_name(t[i].spec), (int)t[i].k);
 	}
 	assert_null(rt_ns_name(RT_NS_NKINDS));
-	assert_null(rt_ns_proc_name((enum rt_ns_kind)-1));
+	assert_null(rt_ns_proc_name((enum rt_ns_kind) - 1));
 	assert_int_equal(rt_ns_clone_flag(RT_NS_NKINDS), 0);
 	assert_int_equal(rt_ns_from_name("net"), -1);
 	assert_int_equal(rt_ns_from_name("mnt"), -1);
@@ -182,14 +182,10 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(caps_round_trip),
-		cmocka_unit_test(caps_known_numbers),
-		cmocka_unit_test(caps_unknown),
-		cmocka_unit_test(rlimits),
-		cmocka_unit_test(signals_by_name),
-		cmocka_unit_test(signals_by_number_and_rt),
-		cmocka_unit_test(signals_unknown),
-		cmocka_unit_test(namespaces),
+	    cmocka_unit_test(caps_round_trip), cmocka_unit_test(caps_known_numbers),
+	    cmocka_unit_test(caps_unknown),    cmocka_unit_test(rlimits),
+	    cmocka_unit_test(signals_by_name), cmocka_unit_test(signals_by_number_and_rt),
+	    cmocka_unit_test(signals_unknown), cmocka_unit_test(namespaces),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

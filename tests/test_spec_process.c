@@ -83,16 +83,16 @@ static void
 exec_process_from_containerd(void **state)
 {
 	struct rt_process *p = process_ok(
-		"{'terminal':true,'consoleSize':{'height':40,'width':120},"
-		"'user':{'uid':1000,'gid':1000,'additionalGids':[10,20]},"
-		"'args':['/bin/sh','-c','id'],'env':['PATH=/usr/bin','HOME=/root'],'cwd':'/root',"
-		"'capabilities':{'bounding':['CAP_CHOWN','CAP_KILL'],'effective':['CAP_KILL'],"
-		"'permitted':['CAP_KILL'],'ambient':['CAP_BPF','CAP_PERFMON','CAP_NOPE']},"
-		"'rlimits':[{'type':'RLIMIT_NPROC','hard':100,'soft':50}],"
-		"'noNewPrivileges':true,'apparmorProfile':'docker-default','oomScoreAdj':999,"
-		"'selinuxLabel':'l','scheduler':{'policy':'SCHED_BATCH','nice':19},"
-		"'ioPriority':{'class':'IOPRIO_CLASS_IDLE'},"
-		"'execCPUAffinity':{'final':'0'}}");
+	    "{'terminal':true,'consoleSize':{'height':40,'width':120},"
+	    "'user':{'uid':1000,'gid':1000,'additionalGids':[10,20]},"
+	    "'args':['/bin/sh','-c','id'],'env':['PATH=/usr/bin','HOME=/root'],'cwd':'/root',"
+	    "'capabilities':{'bounding':['CAP_CHOWN','CAP_KILL'],'effective':['CAP_KILL'],"
+	    "'permitted':['CAP_KILL'],'ambient':['CAP_BPF','CAP_PERFMON','CAP_NOPE']},"
+	    "'rlimits':[{'type':'RLIMIT_NPROC','hard':100,'soft':50}],"
+	    "'noNewPrivileges':true,'apparmorProfile':'docker-default','oomScoreAdj':999,"
+	    "'selinuxLabel':'l','scheduler':{'policy':'SCHED_BATCH','nice':19},"
+	    "'ioPriority':{'class':'IOPRIO_CLASS_IDLE'},"
+	    "'execCPUAffinity':{'final':'0'}}");
 
 	(void)state;
 	assert_true(p->terminal);
@@ -142,19 +142,19 @@ process_minimal(void **state)
 static void
 process_every_scheduler_name(void **state)
 {
-	static const char *const policies[] = {"SCHED_OTHER", "SCHED_FIFO", "SCHED_RR",
-					       "SCHED_BATCH", "SCHED_ISO", "SCHED_IDLE",
-					       "SCHED_DEADLINE"};
+	static const char *const policies[] = {"SCHED_OTHER",   "SCHED_FIFO", "SCHED_RR",
+	                                       "SCHED_BATCH",   "SCHED_ISO",  "SCHED_IDLE",
+	                                       "SCHED_DEADLINE"};
 	static const char *const classes[] = {"IOPRIO_CLASS_RT", "IOPRIO_CLASS_BE",
-					      "IOPRIO_CLASS_IDLE"};
+	                                      "IOPRIO_CLASS_IDLE"};
 
 	(void)state;
 	for (int i = 0; i < 7; i++) {
 		char *sq = xasprintf("{'args':['a'],'cwd':'/','scheduler':{'policy':'%s',"
-				     "'flags':['SCHED_FLAG_RECLAIM','SCHED_FLAG_DL_OVERRUN',"
-				     "'SCHED_FLAG_KEEP_POLICY','SCHED_FLAG_KEEP_PARAMS',"
-				     "'SCHED_FLAG_UTIL_CLAMP_MIN']}}",
-				     policies[i]);
+		                     "'flags':['SCHED_FLAG_RECLAIM','SCHED_FLAG_DL_OVERRUN',"
+		                     "'SCHED_FLAG_KEEP_POLICY','SCHED_FLAG_KEEP_PARAMS',"
+		                     "'SCHED_FLAG_UTIL_CLAMP_MIN']}}",
+		                     policies[i]);
 		struct rt_process *p = process_ok(sq);
 		assert_int_equal(p->scheduler.policy, i);
 		assert_int_equal(p->scheduler.flags, 0x02 | 0x04 | 0x08 | 0x10 | 0x20);
@@ -163,8 +163,8 @@ process_every_scheduler_name(void **state)
 	}
 	for (int i = 0; i < 3; i++) {
 		char *sq = xasprintf("{'args':['a'],'cwd':'/','ioPriority':{'class':'%s',"
-				     "'priority':7}}",
-				     classes[i]);
+		                     "'priority':7}}",
+		                     classes[i]);
 		struct rt_process *p = process_ok(sq);
 		assert_int_equal(p->io_priority.class, i + 1);
 		assert_int_equal(p->io_priority.priority, 7);
@@ -181,28 +181,30 @@ process_errors(void **state)
 	process_err("{'cwd':'/'}", "process: args: missing required field");
 	process_err("{'cwd':'/','args':['a',2]}", "process: args[1]: expected a string");
 	process_err("{'args':['a']}", "process: cwd: missing required field");
-	process_err("{'args':['a'],'cwd':'.'}", "process: cwd: must be an absolute path, not \".\"");
+	process_err("{'args':['a'],'cwd':'.'}",
+	            "process: cwd: must be an absolute path, not \".\"");
 	process_err("{'args':['a'],'cwd':'/','user':{'uid':-1}}",
-		    "process: user.uid: -1 is out of range (0..4294967295)");
+	            "process: user.uid: -1 is out of range (0..4294967295)");
 	process_err("{'args':['a'],'cwd':'/','rlimits':[{'type':'RLIMIT_BOGUS','soft':0,"
-		    "'hard':0}]}",
-		    "process: rlimits[0].type: unknown rlimit \"RLIMIT_BOGUS\"");
+	            "'hard':0}]}",
+	            "process: rlimits[0].type: unknown rlimit \"RLIMIT_BOGUS\"");
 	process_err("{'args':['a'],'cwd':'/','capabilities':{'permitted':[true]}}",
-		    "process: capabilities.permitted[0]: expected a string");
+	            "process: capabilities.permitted[0]: expected a string");
 	process_err("{'args':['a'],'cwd':'/'", "process: invalid JSON at offset 23: parse error: "
-					      "premature EOF");
+	                                       "premature EOF");
 }
 
 /* What `runc update --resources -` and containerd's Update (LinuxResources) carry. */
 static void
 resources_update_payload(void **state)
 {
-	char *json = dq("{'memory':{'limit':1073741824,'swap':2147483648,'reservation':0},"
-			"'cpu':{'shares':512,'quota':-1,'period':100000,'cpus':'0-3','mems':''},"
-			"'pids':{'limit':-1},'blockIO':{'weight':100},"
-			"'hugepageLimits':[{'pageSize':'2MB','limit':4194304}],"
-			"'unified':{'memory.oom.group':'1'},'devices':[{'allow':false,'access':'m'}],"
-			"'network':{'classID':7},'rdma':{'d':{}}}");
+	char *json =
+	    dq("{'memory':{'limit':1073741824,'swap':2147483648,'reservation':0},"
+	       "'cpu':{'shares':512,'quota':-1,'period':100000,'cpus':'0-3','mems':''},"
+	       "'pids':{'limit':-1},'blockIO':{'weight':100},"
+	       "'hugepageLimits':[{'pageSize':'2MB','limit':4194304}],"
+	       "'unified':{'memory.oom.group':'1'},'devices':[{'allow':false,'access':'m'}],"
+	       "'network':{'classID':7},'rdma':{'d':{}}}");
 	struct cg_resources r;
 	struct err err = {0};
 
@@ -263,34 +265,36 @@ resources_errors(void **state)
 	(void)state;
 	resources_err("[1]", "resources: expected a JSON object at the top level");
 	resources_err("{'memory':{'limit':1.5}}",
-		      "resources: memory.limit: expected an integer, not 1.5");
+	              "resources: memory.limit: expected an integer, not 1.5");
 	resources_err("{'cpu':{'shares':512,'period':-1}}",
-		      "resources: cpu.period: -1 is out of range (0..18446744073709551615)");
+	              "resources: cpu.period: -1 is out of range (0..18446744073709551615)");
 	resources_err("{'cpu':{'cpus':'0','mems':0}}", "resources: cpu.mems: expected a string");
 	resources_err("{'devices':[{'allow':'yes'}]}",
-		      "resources: devices[0].allow: expected a boolean");
+	              "resources: devices[0].allow: expected a boolean");
 	resources_err("{'hugepageLimits':[{'pageSize':'2MB','limit':1},{'pageSize':''}]}",
-		      "resources: hugepageLimits[1].pageSize: must not be empty");
-	resources_err("{'unified':{'a':'1','b':[]}}", "resources: unified[\"b\"]: expected a string");
-	resources_err("{'rdma':{'x':{'hcaObjects':4294967296}}}",
-		      "resources: rdma[\"x\"].hcaObjects: 4294967296 is out of range (0..4294967295)");
+	              "resources: hugepageLimits[1].pageSize: must not be empty");
+	resources_err("{'unified':{'a':'1','b':[]}}",
+	              "resources: unified[\"b\"]: expected a string");
+	resources_err(
+	    "{'rdma':{'x':{'hcaObjects':4294967296}}}",
+	    "resources: rdma[\"x\"].hcaObjects: 4294967296 is out of range (0..4294967295)");
 	resources_err("{'blockIO':{'throttleReadIOPSDevice':[{'major':1,'minor':1,'rate':1},5]}}",
-		      "resources: blockIO.throttleReadIOPSDevice[1]: expected an object");
+	              "resources: blockIO.throttleReadIOPSDevice[1]: expected an object");
 	resources_err("{'memory':", "resources: invalid JSON at offset 10: parse error: premature "
-				    "EOF");
+	                            "EOF");
 }
 
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(exec_process_from_containerd),
-		cmocka_unit_test(process_minimal),
-		cmocka_unit_test(process_every_scheduler_name),
-		cmocka_unit_test(process_errors),
-		cmocka_unit_test(resources_update_payload),
-		cmocka_unit_test(resources_empty_and_sections_absent),
-		cmocka_unit_test(resources_errors),
+	    cmocka_unit_test(exec_process_from_containerd),
+	    cmocka_unit_test(process_minimal),
+	    cmocka_unit_test(process_every_scheduler_name),
+	    cmocka_unit_test(process_errors),
+	    cmocka_unit_test(resources_update_payload),
+	    cmocka_unit_test(resources_empty_and_sections_absent),
+	    cmocka_unit_test(resources_errors),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

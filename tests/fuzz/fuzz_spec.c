@@ -43,7 +43,8 @@ check_spec(const struct rt_spec *s)
 		CHECK(s->mounts[i].destination != NULL && s->mounts[i].options != NULL);
 	for (int k = 0; k < RT_HOOK_NKINDS; k++)
 		for (size_t i = 0; i < s->hooks.n_hooks[k]; i++)
-			CHECK(!s->hooks.hooks[k][i].has_timeout || s->hooks.hooks[k][i].timeout > 0);
+			CHECK(!s->hooks.hooks[k][i].has_timeout ||
+			      s->hooks.hooks[k][i].timeout > 0);
 	CHECK(s->linux.masked_paths != NULL && s->linux.readonly_paths != NULL);
 	for (size_t i = 0; i < s->linux.n_devices; i++)
 		CHECK(strchr("cbup", s->linux.devices[i].type) != NULL);

@@ -145,7 +145,8 @@ main(int argc, char **argv)
 	int failed = 0;
 
 	if (argc < 2) {
-		if (asprintf(&dflt, "%s/tests/fuzz/corpus/%s", FUZZ_TOPDIR, target_name(argv[0])) < 0)
+		if (asprintf(&dflt, "%s/tests/fuzz/corpus/%s", FUZZ_TOPDIR, target_name(argv[0])) <
+		    0)
 			abort();
 		if (inputs_add_dir(&in, dflt) < 0 || in.n == 0) {
 			printf("1..1\nnot ok 1 - no corpus in %s\n", dflt);
