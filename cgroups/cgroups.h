@@ -196,7 +196,7 @@ struct cg_v1_mem_entry {
 	uint64_t limit, usage, max, failcnt;
 };
 struct cg_v1_blkio_entry {
-	char op[16];	 /* "Read", "Write", "Sync", "Async", "Discard", "" */
+	char op[16];	 /* "Read", "Write", "Sync", "Async", "Discard", "Total", "" */
 	char device[32]; /* "/dev/sda" from /sys/dev/block, "" if unknown */
 	uint64_t major, minor, value;
 };
