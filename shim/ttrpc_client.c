@@ -11,8 +11,8 @@
 
 uint32_t
 ttrpc_conn_call(struct ttrpc_conn *c, const char *service, const char *method,
-		const ProtobufCMessage *req, const char *ns, ttrpc_response_cb cb, void *arg,
-		struct err *err)
+                const ProtobufCMessage *req, const char *ns, ttrpc_response_cb cb, void *arg,
+                struct err *err)
 {
 	Ttrpc__Request r = TTRPC__REQUEST__INIT;
 	Ttrpc__KeyValue kv = TTRPC__KEY_VALUE__INIT, *mdv[1] = {&kv};
@@ -24,7 +24,7 @@ ttrpc_conn_call(struct ttrpc_conn *c, const char *service, const char *method,
 	plen = req ? protobuf_c_message_get_packed_size(req) : 0;
 	if (plen + 1024 > TTRPC_MAX_DATA) {
 		err_set(err, EMSGSIZE, "ttrpc: %s/%s request of %zu bytes is over the 4 MiB limit",
-			service, method, plen);
+		        service, method, plen);
 		return 0;
 	}
 	if (plen) {

@@ -122,7 +122,7 @@ ttrpc_conn_deferred(const struct ttrpc_conn *c)
 
 void
 ttrpc__conn_write_frame(struct ttrpc_conn *c, uint32_t stream_id, uint8_t type, const uint8_t *data,
-			size_t len)
+                        size_t len)
 {
 	struct ttrpc_header h = {.length = (uint32_t)len, .stream_id = stream_id, .type = type};
 	size_t need = c->out_len + TTRPC_HEADER_LEN + len;
@@ -145,7 +145,7 @@ ttrpc__conn_write_frame(struct ttrpc_conn *c, uint32_t stream_id, uint8_t type, 
 /* Sends a Response with an error status (payload empty). */
 void
 ttrpc__conn_send_status(struct ttrpc_conn *c, uint32_t stream_id, enum ttrpc_code code,
-			const char *msg)
+                        const char *msg)
 {
 	Google__Rpc__Status st = GOOGLE__RPC__STATUS__INIT;
 	Ttrpc__Response resp = TTRPC__RESPONSE__INIT;
@@ -173,7 +173,7 @@ ttrpc_conn_send_payload(struct ttrpc_conn *c, uint32_t stream_id, const Protobuf
 
 	if (plen + 16 > TTRPC_MAX_DATA) {
 		ttrpc__conn_send_status(c, stream_id, TTRPC_RESOURCE_EXHAUSTED,
-					"response larger than the 4 MiB ttrpc limit");
+		                        "response larger than the 4 MiB ttrpc limit");
 		return;
 	}
 	if (plen) {
@@ -202,14 +202,14 @@ ttrpc_conn_feed(struct ttrpc_conn *c, const uint8_t *buf, size_t len, struct err
 		if (res == TTRPC_READ_OVERSIZE) {
 			char msg[128];
 			snprintf(msg, sizeof(msg),
-				 "message length %u exceed maximum message size of %u", f.hdr.length,
-				 TTRPC_MAX_DATA);
+			         "message length %u exceed maximum message size of %u",
+			         f.hdr.length, TTRPC_MAX_DATA);
 			if (f.hdr.type == TTRPC_REQUEST || f.hdr.type == TTRPC_DATA)
-				ttrpc__conn_send_status(c, f.hdr.stream_id, TTRPC_RESOURCE_EXHAUSTED,
-							msg);
+				ttrpc__conn_send_status(c, f.hdr.stream_id,
+				                        TTRPC_RESOURCE_EXHAUSTED, msg);
 			else if (f.hdr.type == TTRPC_RESPONSE)
-				ttrpc__conn_fail_pending(c, f.hdr.stream_id, TTRPC_RESOURCE_EXHAUSTED,
-							 msg);
+				ttrpc__conn_fail_pending(c, f.hdr.stream_id,
+				                         TTRPC_RESOURCE_EXHAUSTED, msg);
 		} else if (res == TTRPC_READ_FRAME) {
 			rc = ttrpc__dispatch_frame(c, &f, err);
 			ttrpc_frame_fini(&f);

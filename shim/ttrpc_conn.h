@@ -52,7 +52,7 @@ struct ttrpc_call;
 typedef void (*ttrpc_handler_fn)(struct ttrpc_call *call, const ProtobufCMessage *req, void *arg);
 
 struct ttrpc_method {
-	const char *name;			 /* bare method name, e.g. "Create" */
+	const char *name;                        /* bare method name, e.g. "Create" */
 	const ProtobufCMessageDescriptor *input; /* request message type */
 	ttrpc_handler_fn fn;
 };
@@ -100,7 +100,7 @@ size_t ttrpc_conn_deferred(const struct ttrpc_conn *c);
 /* resp NULL = google.protobuf.Empty (a zero-length payload). Frees the call. */
 void ttrpc_call_reply(struct ttrpc_call *call, const ProtobufCMessage *resp);
 void ttrpc_call_fail(struct ttrpc_call *call, enum ttrpc_code code, const char *fmt, ...)
-	PRINTF(3, 4);
+    PRINTF(3, 4);
 /* Fails with the code mapped from err->code and err->msg as the message. */
 void ttrpc_call_fail_err(struct ttrpc_call *call, const struct err *err);
 

@@ -13,7 +13,7 @@
 
 const struct ttrpc_method *
 ttrpc_registry_find(const struct ttrpc_registry *reg, const char *service, const char *method,
-		    enum ttrpc_code *code)
+                    enum ttrpc_code *code)
 {
 	const struct ttrpc_service *svc = NULL;
 
@@ -53,7 +53,7 @@ ttrpc_call_new(struct ttrpc_conn *c, uint32_t id, const Ttrpc__Request *req)
 /* Runs the handler and enforces that it answered or deferred. */
 static void
 ttrpc_dispatch_call(struct ttrpc_conn *c, const struct ttrpc_method *m, uint32_t id,
-		    const Ttrpc__Request *req)
+                    const Ttrpc__Request *req)
 {
 	ProtobufCMessage *msg = NULL;
 	struct ttrpc_call *call;
@@ -61,7 +61,7 @@ ttrpc_dispatch_call(struct ttrpc_conn *c, const struct ttrpc_method *m, uint32_t
 	msg = protobuf_c_message_unpack(m->input, NULL, req->payload.len, req->payload.data);
 	if (!msg) {
 		ttrpc__conn_send_status(c, id, TTRPC_INVALID_ARGUMENT,
-					"unmarshal payload error: not a valid message");
+		                        "unmarshal payload error: not a valid message");
 		return;
 	}
 	call = ttrpc_call_new(c, id, req);
@@ -88,14 +88,14 @@ ttrpc_dispatch_request(struct ttrpc_conn *c, const struct ttrpc_frame *f)
 
 	if (f->hdr.stream_id <= c->last_stream_id) {
 		ttrpc__conn_send_status(c, f->hdr.stream_id, TTRPC_INVALID_ARGUMENT,
-					"StreamID cannot be re-used and must increment");
+		                        "StreamID cannot be re-used and must increment");
 		return;
 	}
 	c->last_stream_id = f->hdr.stream_id;
 	req = ttrpc__request__unpack(NULL, f->hdr.length, f->data);
 	if (!req) {
 		ttrpc__conn_send_status(c, f->hdr.stream_id, TTRPC_INVALID_ARGUMENT,
-					"unmarshal request error: not a valid ttrpc Request");
+		                        "unmarshal request error: not a valid ttrpc Request");
 		return;
 	}
 	m = ttrpc_registry_find(c->reg, req->service, req->method, &code);
@@ -103,7 +103,7 @@ ttrpc_dispatch_request(struct ttrpc_conn *c, const struct ttrpc_frame *f)
 		bool have_svc = ttrpc_registry_has_service(c->reg, req->service);
 
 		snprintf(msg, sizeof(msg), have_svc ? "method %.250s" : "service %.250s",
-			 have_svc ? req->method : req->service);
+		         have_svc ? req->method : req->service);
 		ttrpc__conn_send_status(c, f->hdr.stream_id, code, msg);
 	} else {
 		ttrpc_dispatch_call(c, m, f->hdr.stream_id, req);
@@ -150,8 +150,9 @@ ttrpc__dispatch_frame(struct ttrpc_conn *c, const struct ttrpc_frame *f, struct 
 	switch (f->hdr.type) {
 	case TTRPC_REQUEST:
 		if (f->hdr.stream_id % 2 != 1) {
-			ttrpc__conn_send_status(c, f->hdr.stream_id, TTRPC_INVALID_ARGUMENT,
-						"StreamID must be odd for client initiated streams");
+			ttrpc__conn_send_status(
+			    c, f->hdr.stream_id, TTRPC_INVALID_ARGUMENT,
+			    "StreamID must be odd for client initiated streams");
 			return 0;
 		}
 		ttrpc_dispatch_request(c, f);
@@ -162,10 +163,10 @@ ttrpc__dispatch_frame(struct ttrpc_conn *c, const struct ttrpc_frame *f, struct 
 	case TTRPC_DATA:
 		/* No method streams; answer as ttrpc does for a stream it does not know. */
 		ttrpc__conn_send_status(c, f->hdr.stream_id, TTRPC_INVALID_ARGUMENT,
-					"StreamID is no longer active");
+		                        "StreamID is no longer active");
 		return 0;
 	default:
 		return err_set(err, EPROTO, "ttrpc: unknown message type %u on stream %u",
-			       f->hdr.type, f->hdr.stream_id);
+		               f->hdr.type, f->hdr.stream_id);
 	}
 }

@@ -8,8 +8,8 @@
 
 /* The method, or NULL with *code = TTRPC_UNIMPLEMENTED. */
 const struct ttrpc_method *ttrpc_registry_find(const struct ttrpc_registry *reg,
-					       const char *service, const char *method,
-					       enum ttrpc_code *code);
+                                               const char *service, const char *method,
+                                               enum ttrpc_code *code);
 bool ttrpc_registry_has_service(const struct ttrpc_registry *reg, const char *service);
 
 #endif

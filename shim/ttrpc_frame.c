@@ -68,7 +68,7 @@ ttrpc_reader_emit(struct ttrpc_reader *r, struct ttrpc_frame *out)
 
 size_t
 ttrpc_reader_feed(struct ttrpc_reader *r, const uint8_t *buf, size_t len, struct ttrpc_frame *out,
-		  enum ttrpc_read *res)
+                  enum ttrpc_read *res)
 {
 	size_t used = 0, n;
 

@@ -36,17 +36,17 @@ enum ttrpc_read {
 	TTRPC_READ_MORE,     /* all input consumed, no complete frame yet */
 	TTRPC_READ_FRAME,    /* *out holds a complete frame */
 	TTRPC_READ_OVERSIZE, /* out->hdr holds a header whose length exceeds TTRPC_MAX_DATA; its
-				data will be discarded as it arrives, nothing was allocated */
+	                        data will be discarded as it arrives, nothing was allocated */
 };
 
 /* Reader state, in caller storage: zero-initialise (or ttrpc_reader_init), ttrpc_reader_fini. */
 struct ttrpc_reader {
 	uint8_t hdr[TTRPC_HEADER_LEN];
-	size_t hdr_len;	   /* header bytes collected so far */
+	size_t hdr_len; /* header bytes collected so far */
 	struct ttrpc_header cur;
-	uint8_t *data;	   /* owned: payload being collected */
-	size_t data_len;   /* payload bytes collected so far */
-	uint64_t skip;	   /* bytes of an oversize payload still to discard */
+	uint8_t *data;   /* owned: payload being collected */
+	size_t data_len; /* payload bytes collected so far */
+	uint64_t skip;   /* bytes of an oversize payload still to discard */
 };
 
 void ttrpc_reader_init(struct ttrpc_reader *r);
@@ -55,7 +55,7 @@ void ttrpc_reader_fini(struct ttrpc_reader *r);
 /* Consumes up to len bytes of buf and returns how many it used; stops after one complete frame
  * (or oversize header) so the caller can act on it, then calls again with the rest. */
 size_t ttrpc_reader_feed(struct ttrpc_reader *r, const uint8_t *buf, size_t len,
-			 struct ttrpc_frame *out, enum ttrpc_read *res);
+                         struct ttrpc_frame *out, enum ttrpc_read *res);
 
 /* True when the reader is between frames (nothing partial buffered or being skipped). */
 int ttrpc_reader_idle(const struct ttrpc_reader *r);

@@ -73,19 +73,18 @@ h_ns(struct ttrpc_call *call, const ProtobufCMessage *req, void *arg)
 	const char *ns = ttrpc_call_metadata(call, TTRPC_NAMESPACE_KEY);
 
 	(void)req, (void)arg;
-	ttrpc_call_fail(call, TTRPC_ABORTED, "ns=%s",
-			ns ? ns : "(none)");
+	ttrpc_call_fail(call, TTRPC_ABORTED, "ns=%s", ns ? ns : "(none)");
 }
 
 static const struct ttrpc_method test_methods[] = {
-	{"Echo", &google__protobuf__timestamp__descriptor, h_echo},
-	{"Later", &google__protobuf__timestamp__descriptor, h_later},
-	{"Fail", &google__protobuf__timestamp__descriptor, h_fail},
-	{"Silent", &google__protobuf__timestamp__descriptor, h_silent},
-	{"Ns", &google__protobuf__timestamp__descriptor, h_ns},
+    {"Echo", &google__protobuf__timestamp__descriptor, h_echo},
+    {"Later", &google__protobuf__timestamp__descriptor, h_later},
+    {"Fail", &google__protobuf__timestamp__descriptor, h_fail},
+    {"Silent", &google__protobuf__timestamp__descriptor, h_silent},
+    {"Ns", &google__protobuf__timestamp__descriptor, h_ns},
 };
 static const struct ttrpc_service test_service = {"test.v1.Svc", test_methods,
-						  sizeof(test_methods) / sizeof(test_methods[0])};
+                                                  sizeof(test_methods) / sizeof(test_methods[0])};
 static const struct ttrpc_service *const test_services[] = {&test_service};
 static const struct ttrpc_registry test_reg = {test_services, 1, NULL};
 
@@ -106,7 +105,7 @@ put_frame(uint8_t *buf, size_t *len, uint32_t id, uint8_t type, const uint8_t *d
 /* Encodes a Request frame for service/method with a Timestamp payload. */
 static size_t
 put_request(uint8_t *buf, size_t len, uint32_t id, const char *svc, const char *method,
-	    int64_t secs, const char *ns)
+            int64_t secs, const char *ns)
 {
 	Google__Protobuf__Timestamp ts = GOOGLE__PROTOBUF__TIMESTAMP__INIT;
 	Ttrpc__Request r = TTRPC__REQUEST__INIT;
@@ -159,11 +158,11 @@ take_replies(struct ttrpc_conn *c, struct reply *out, size_t max)
 		out[n].id = f.hdr.stream_id;
 		out[n].code = resp->status ? resp->status->code : 0;
 		snprintf(out[n].msg, sizeof(out[n].msg), "%s",
-			 resp->status ? resp->status->message : "");
+		         resp->status ? resp->status->message : "");
 		out[n].secs = -1;
 		if (!resp->status && resp->payload.len) {
 			Google__Protobuf__Timestamp *ts = google__protobuf__timestamp__unpack(
-				NULL, resp->payload.len, resp->payload.data);
+			    NULL, resp->payload.len, resp->payload.data);
 			assert_non_null(ts);
 			out[n].secs = ts->seconds;
 			google__protobuf__timestamp__free_unpacked(ts, NULL);
@@ -191,8 +190,8 @@ feed_ok(struct ttrpc_conn *c, const uint8_t *buf, size_t len)
 static void
 header_round_trip(void **state)
 {
-	struct ttrpc_header h = {.length = 0x00123456, .stream_id = 0x89abcdef, .type = 2,
-				 .flags = 5};
+	struct ttrpc_header h = {
+	    .length = 0x00123456, .stream_id = 0x89abcdef, .type = 2, .flags = 5};
 	struct ttrpc_header back;
 	uint8_t b[TTRPC_HEADER_LEN];
 
@@ -538,7 +537,7 @@ client_cb(void *arg, enum ttrpc_code code, const char *msg, const uint8_t *paylo
 	r->secs = -1;
 	if (code == TTRPC_OK && len) {
 		Google__Protobuf__Timestamp *ts =
-			google__protobuf__timestamp__unpack(NULL, len, payload);
+		    google__protobuf__timestamp__unpack(NULL, len, payload);
 		r->secs = ts ? ts->seconds : -2;
 		if (ts)
 			google__protobuf__timestamp__free_unpacked(ts, NULL);
@@ -571,11 +570,14 @@ client_round_trip(void **state)
 	(void)state;
 	ts.seconds = 10;
 	assert_int_equal(ttrpc_conn_call(client, "test.v1.Svc", "Echo", &ts.base, "default",
-					 client_cb, &a, &err), 1);
-	assert_int_equal(ttrpc_conn_call(client, "test.v1.Svc", "Ns", &ts.base, "default",
-					 client_cb, &b, &err), 3);
-	assert_int_equal(ttrpc_conn_call(client, "test.v1.Svc", "Later", &ts.base, NULL, client_cb,
-					 &d, &err), 5);
+	                                 client_cb, &a, &err),
+	                 1);
+	assert_int_equal(
+	    ttrpc_conn_call(client, "test.v1.Svc", "Ns", &ts.base, "default", client_cb, &b, &err),
+	    3);
+	assert_int_equal(
+	    ttrpc_conn_call(client, "test.v1.Svc", "Later", &ts.base, NULL, client_cb, &d, &err),
+	    5);
 	pump(client, server);
 	assert_int_equal(a.calls, 1);
 	assert_int_equal(a.code, TTRPC_OK);
@@ -620,22 +622,22 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(header_round_trip),
-		cmocka_unit_test(reader_byte_by_byte),
-		cmocka_unit_test(reader_oversize_skipped_without_alloc),
-		cmocka_unit_test(reader_max_size_accepted),
-		cmocka_unit_test(dispatch_echo_and_metadata),
-		cmocka_unit_test(dispatch_unknown_service_and_method),
-		cmocka_unit_test(dispatch_bad_stream_ids),
-		cmocka_unit_test(dispatch_garbage_request_and_payload),
-		cmocka_unit_test(dispatch_oversize_answers_resource_exhausted),
-		cmocka_unit_test(dispatch_unknown_type_ends_connection),
-		cmocka_unit_test(dispatch_deferred_answered_out_of_order),
-		cmocka_unit_test(dispatch_free_cancels_deferred),
-		cmocka_unit_test(dispatch_silent_handler_gets_internal),
-		cmocka_unit_test(dispatch_errno_mapping),
-		cmocka_unit_test(client_round_trip),
-		cmocka_unit_test(client_cancel_ignores_late_answer),
+	    cmocka_unit_test(header_round_trip),
+	    cmocka_unit_test(reader_byte_by_byte),
+	    cmocka_unit_test(reader_oversize_skipped_without_alloc),
+	    cmocka_unit_test(reader_max_size_accepted),
+	    cmocka_unit_test(dispatch_echo_and_metadata),
+	    cmocka_unit_test(dispatch_unknown_service_and_method),
+	    cmocka_unit_test(dispatch_bad_stream_ids),
+	    cmocka_unit_test(dispatch_garbage_request_and_payload),
+	    cmocka_unit_test(dispatch_oversize_answers_resource_exhausted),
+	    cmocka_unit_test(dispatch_unknown_type_ends_connection),
+	    cmocka_unit_test(dispatch_deferred_answered_out_of_order),
+	    cmocka_unit_test(dispatch_free_cancels_deferred),
+	    cmocka_unit_test(dispatch_silent_handler_gets_internal),
+	    cmocka_unit_test(dispatch_errno_mapping),
+	    cmocka_unit_test(client_round_trip),
+	    cmocka_unit_test(client_cancel_ignores_late_answer),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -44,9 +44,9 @@ fuzz_defer(struct ttrpc_call *call, const ProtobufCMessage *req, void *arg)
 }
 
 static const struct ttrpc_method fuzz_methods[] = {
-	{"Reply", &google__protobuf__timestamp__descriptor, fuzz_reply},
-	{"Fail", &google__protobuf__timestamp__descriptor, fuzz_fail},
-	{"Defer", &google__protobuf__timestamp__descriptor, fuzz_defer},
+    {"Reply", &google__protobuf__timestamp__descriptor, fuzz_reply},
+    {"Fail", &google__protobuf__timestamp__descriptor, fuzz_fail},
+    {"Defer", &google__protobuf__timestamp__descriptor, fuzz_defer},
 };
 static const struct ttrpc_service fuzz_service = {"fuzz.v1.Svc", fuzz_methods, 3};
 static const struct ttrpc_service *const fuzz_services[] = {&fuzz_service};

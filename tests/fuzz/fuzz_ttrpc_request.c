@@ -38,8 +38,9 @@ static struct ttrpc_registry fuzz_reg;
 static void
 fuzz_init(void)
 {
-	const ProtobufCServiceDescriptor *d[2] = {&containerd__task__v2__task__descriptor,
-						  &containerd__services__events__ttrpc__v1__events__descriptor};
+	const ProtobufCServiceDescriptor *d[2] = {
+	    &containerd__task__v2__task__descriptor,
+	    &containerd__services__events__ttrpc__v1__events__descriptor};
 
 	for (size_t s = 0; s < 2; s++) {
 		for (size_t i = 0; i < d[s]->n_methods && i < MAX_METHODS; i++) {
@@ -62,8 +63,8 @@ fuzz_decode_all(const Ttrpc__Request *req)
 	const ProtobufCServiceDescriptor *d = &containerd__task__v2__task__descriptor;
 
 	for (size_t i = 0; i < d->n_methods; i++) {
-		ProtobufCMessage *m = protobuf_c_message_unpack(d->methods[i].input, NULL,
-								req->payload.len, req->payload.data);
+		ProtobufCMessage *m = protobuf_c_message_unpack(
+		    d->methods[i].input, NULL, req->payload.len, req->payload.data);
 		if (m)
 			protobuf_c_message_free_unpacked(m, NULL);
 	}

@@ -1,0 +1,198 @@
+#include "manager.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "address.h"
+#include "base/cleanup.h"
+#include "base/fdutil.h"
+#include "base/log.h"
+#include "base/xalloc.h"
+#include "cgroups/cgroups.h"
+#include "proto/pb.h"
+#include "proto/runc/options.pb-c.h"
+#include "proto/types/introspection.pb-c.h"
+#include "rt.h"
+#include "serve.h"
+#include "spec.h"
+
+#define FEATURES_TYPE PB_OCI_TYPE_PREFIX "features/Features"
+
+char *
+manager_group(const char *config_path, const char *id)
+{
+	static const char *const keys[] = {"io.containerd.runc.v2.group",
+	                                   "io.kubernetes.cri.sandbox-id"};
+	struct rt_spec *spec = NULL;
+	struct err err = {0};
+	char *group = NULL;
+
+	if (rt_spec_load(config_path, &spec, &err) < 0)
+		return xstrdup(id);
+	for (size_t k = 0; k < 2 && !group; k++)
+		for (size_t i = 0; i < spec->n_annotations && !group; i++)
+			if (strcmp(spec->annotations[i].key, keys[k]) == 0 &&
+			    spec->annotations[i].value && *spec->annotations[i].value)
+				group = xstrdup(spec->annotations[i].value);
+	rt_spec_free(spec);
+	return group ? group : xstrdup(id);
+}
+
+/* The options on stdin: an Any (1.x-2.2) or BootstrapParams (2.3+). We only need
+ * runc Options.shim_cgroup from the Any form. Owned result, NULL if none. */
+static char *
+manager_shim_cgroup(void)
+{
+	cleanup_free char *data = NULL;
+	Google__Protobuf__Any *any;
+	struct err err = {0};
+	char *cg = NULL;
+	size_t len = 0;
+
+	if (isatty(0) || read_all(0, &data, &len, &err) < 0 || len == 0)
+		return NULL;
+	any = google__protobuf__any__unpack(NULL, len, (const uint8_t *)data);
+	if (!any)
+		return NULL; /* BootstrapParams has fields >= 3: not an Any */
+	if (pb_any_is(any, "containerd.runc.v1.Options")) {
+		Containerd__Runc__V1__Options *o =
+		    containerd__runc__v1__options__unpack(NULL, any->value.len, any->value.data);
+		if (o && o->shim_cgroup && *o->shim_cgroup)
+			cg = xstrdup(o->shim_cgroup);
+		if (o)
+			containerd__runc__v1__options__free_unpacked(o, NULL);
+	}
+	google__protobuf__any__free_unpacked(any, NULL);
+	return cg;
+}
+
+static int
+manager_join_cgroup(const char *path, pid_t pid, struct err *err)
+{
+	struct cg_root *root = NULL;
+	struct cg *cg = NULL;
+	int r = -1;
+
+	if (cg_root_open(NULL, &root, err) == 0 && cg_open(root, path, &cg, err) == 0 &&
+	    cg_add_pid(cg, pid, err) == 0)
+		r = 0;
+	cg_free(cg);
+	cg_root_free(root);
+	return r < 0 ? err_wrap(err, "shim cgroup %s", path) : 0;
+}
+
+/* containerd's oom_score_adj + 1, as the Go shim (containerd is our parent's parent now: the
+ * `start` process's parent). */
+static void
+manager_adjust_oom(pid_t containerd)
+{
+	char path[64], buf[32] = "";
+	int fd, score;
+
+	snprintf(path, sizeof(path), "/proc/%d/oom_score_adj", containerd);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return;
+	if (read(fd, buf, sizeof(buf) - 1) > 0) {
+		score = atoi(buf) + 1;
+		if (score > 1000)
+			score = 1000;
+		snprintf(buf, sizeof(buf), "%d", score);
+		write_file_at(AT_FDCWD, "/proc/self/oom_score_adj", buf, strlen(buf),
+		              &(struct err){0});
+	}
+	close(fd);
+}
+
+/* The server process: detached, stdio to /dev/null, logs to the bundle's log FIFO. */
+static void
+manager_server_child(const struct shim_args *a, int lfd, const char *path, pid_t containerd)
+{
+	int null = open("/dev/null", O_RDWR | O_CLOEXEC);
+	int logfd = open("log", O_WRONLY | O_NONBLOCK | O_CLOEXEC);
+
+	setsid();
+	if (null >= 0) {
+		dup2(null, 0);
+		dup2(null, 1);
+	}
+	dup2(logfd >= 0 ? logfd : null, 2);
+	if (logfd > 2)
+		close(logfd);
+	if (null > 2)
+		close(null);
+	log_init(2, LOG_TEXT, a->debug ? LOG_DEBUG : LOG_INFO);
+	manager_adjust_oom(containerd);
+	if (chdir("/") < 0)
+		log_warn("chdir /: %s", strerror(errno));
+	_exit(serve_run(a, lfd, path));
+}
+
+static int
+manager_print_address(const char *address)
+{
+	struct err err = {0};
+
+	if (write_file_atomic_at(AT_FDCWD, "address", address, strlen(address), 0644, &err) < 0) {
+		fprintf(stderr, "start: %s\n", err.msg);
+		return 1;
+	}
+	fputs(address, stdout);
+	fflush(stdout);
+	return 0;
+}
+
+int
+manager_start(const struct shim_args *a)
+{
+	cleanup_free char *group = NULL, *address = NULL, *shim_cg = NULL;
+	struct err err = {0};
+	const char *path;
+	bool in_use = false;
+	pid_t containerd = getppid(), pid;
+	int lfd;
+
+	if (!a->id || !*a->id || !a->address) {
+		fprintf(stderr, "start: -id and -address are required\n");
+		return 1;
+	}
+	group = manager_group("config.json", a->id);
+	address = address_for(NULL, a->address, a->ns, group);
+	path = address_path(address);
+	lfd = address_listen(path, &in_use, &err);
+	if (lfd < 0 && in_use)
+		return manager_print_address(address); /* the pod's shim serves this one too */
+	if (lfd < 0) {
+		fprintf(stderr, "start: %s\n", err.msg);
+		return 1;
+	}
+	if (manager_print_address(address) != 0)
+		goto fail;
+	shim_cg = manager_shim_cgroup();
+	fflush(NULL);
+	pid = fork();
+	if (pid < 0) {
+		fprintf(stderr, "start: fork: %s\n", strerror(errno));
+		goto fail;
+	}
+	if (pid == 0)
+		manager_server_child(a, lfd, path, containerd);
+	close(lfd);
+	if (shim_cg && manager_join_cgroup(shim_cg, pid, &err) < 0) {
+		fprintf(stderr, "start: %s\n", err.msg);
+		kill(pid, SIGKILL);
+		unlink(path);
+		return 1;
+	}
+	return 0;
+fail:
+	close(lfd);
+	unlink(path);
+	return 1;
+}
