@@ -202,8 +202,10 @@ v1_apply(struct cg *cg, const struct cg_resources *r, bool update, struct err *e
 		return -1;
 	f.has_memsw = mem && cg__exists(mem, "memory.memsw.limit_in_bytes");
 	f.blkio_bfq = blkio && cg__exists(blkio, "blkio.bfq.weight");
-	if (cg__plan_v1(r, &f, &plan, err) < 0)
+	if (cg__plan_v1(r, &f, &plan, err) < 0) {
+		cg__plan_fini(&plan);
 		return -1;
+	}
 	rc = cg__plan_run(cg, &plan, v1_dir, err);
 	cg__plan_fini(&plan);
 	return rc;

@@ -192,8 +192,10 @@ v2_apply(struct cg *cg, const struct cg_resources *r, bool update, struct err *e
 	if (update && check_before_update(dir, r, err) < 0)
 		return -1;
 	probe(dir, &f);
-	if (cg__plan_v2(r, &f, &plan, err) < 0)
+	if (cg__plan_v2(r, &f, &plan, err) < 0) {
+		cg__plan_fini(&plan);
 		return -1;
+	}
 	rc = cg__plan_run(cg, &plan, v2_dir, err);
 	cg__plan_fini(&plan);
 	if (rc < 0 || r->n_devices == 0)

@@ -216,7 +216,7 @@ host_apply_and_update(void **state)
 	r.cpu.has_shares = true, r.cpu.shares = 512;
 	r.cpu.has_quota = true, r.cpu.quota = 50000;
 	r.cpu.has_period = true, r.cpu.period = 100000;
-	r.cpu.cpus = xstrdup("0");
+	r.cpu.cpus = (char *)"0";
 	r.pids.has_limit = true, r.pids.limit = 32;
 	if (blk) {
 		td.major = 254;
