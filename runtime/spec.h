@@ -198,22 +198,40 @@ struct rt_spec {
 	struct rt_linux linux;
 };
 
-/* Parse config.json text. Unknown fields are ignored; a wrong type or a missing required field
- * fails with the JSON path named, e.g. "config.json: process.args: expected an array of strings".
- * On success *out is owned by the caller (rt_spec_free). */
+/* Parse config.json text (len bytes, no NUL needed). Unknown fields are ignored; a JSON null
+ * counts as absent; a repeated key keeps its last value (as Go's encoding/json). Wrong types,
+ * missing required fields, numbers out of range for their C type or not integers, unknown names
+ * (rlimit, namespace type, scheduler policy or flag, I/O priority class, device type, clock,
+ * personality domain) and duplicates (namespace types, rlimit types) fail with EINVAL and the
+ * JSON path, e.g. "config.json: process.args[2]: expected a string". Invalid JSON fails with
+ * yajl's message and the byte offset ("config.json: invalid JSON at offset 5: lexical error:
+ * invalid char in json text"). Unknown capability names do not fail: see
+ * rt_process.unknown_caps. Required when their object is present: ociVersion, root.path,
+ * process.args (non-empty) and process.cwd (absolute), mounts[].destination, hooks[].path,
+ * linux.devices[].type/path (and major/minor unless type "p"), namespaces[].type, id mapping
+ * fields, rlimit fields, seccomp defaultAction and syscalls[].names/action, ... On success *out
+ * is owned by the caller (rt_spec_free); on failure *out is NULL. */
 int rt_spec_parse(const char *json, size_t len, struct rt_spec **out, struct err *err);
+/* The same for a file; errors name the file instead of "config.json". A missing file fails
+ * with ENOENT ("open <path>: No such file or directory"). */
 int rt_spec_load(const char *path, struct rt_spec **out, struct err *err);
 void rt_spec_free(struct rt_spec *s);
 
-/* A process object alone (runc exec --process, the shim's Exec spec). */
+/* A process object alone (runc exec --process, the shim's Exec spec), with the same rules as
+ * config.json's process; errors start with "process: ", e.g. "process: args: missing required
+ * field". */
 int rt_process_parse(const char *json, size_t len, struct rt_process **out, struct err *err);
 void rt_process_free(struct rt_process *p);
 
-/* A LinuxResources object alone (runc update --resources, the shim's Update). */
+/* A LinuxResources object alone (runc update --resources, the shim's Update); errors start with
+ * "resources: ". On success *out is overwritten (whatever it held is not freed); on failure it
+ * is left untouched. Free with cg_resources_fini. */
 int rt_resources_parse(const char *json, size_t len, struct cg_resources *out, struct err *err);
 
-/* The default config.json that `husk spec` writes (runc's defaults); rootless adds a user
- * namespace mapped to the caller. Returned text is owned by the caller. */
+/* The default config.json that `husk spec` writes: runc's specconv.Example() (hostname "runc",
+ * tab-indented, a cgroup namespace when the host is cgroup v2 only); rootless applies runc's
+ * ToRootless: a user namespace mapping uid/gid to 0, no network namespace, /sys as an rbind,
+ * no uid=/gid= mount options, no resources. Returned text is owned by the caller. */
 char *rt_spec_default_json(bool rootless, uid_t uid, gid_t gid);
 
 /* Name tables (rt_cap_from_name, rt_signal_from_name, rt_ns_name, ...) are in names.h. */

@@ -328,8 +328,8 @@ number_text(struct spec_ctx *ctx, yajl_val v, bool *neg, uint64_t *mag)
 int
 rt__spec_val_i64(struct spec_ctx *ctx, yajl_val v, int64_t min, int64_t max, int64_t *out)
 {
-	bool neg;
-	uint64_t mag;
+	bool neg = false;
+	uint64_t mag = 0;
 	int64_t x;
 
 	if (number_text(ctx, v, &neg, &mag) < 0)
@@ -354,8 +354,8 @@ range:
 int
 rt__spec_val_u64(struct spec_ctx *ctx, yajl_val v, uint64_t max, uint64_t *out)
 {
-	bool neg;
-	uint64_t mag;
+	bool neg = false;
+	uint64_t mag = 0;
 
 	if (number_text(ctx, v, &neg, &mag) < 0)
 		return -1;
