@@ -319,6 +319,55 @@ cg_root_has_cgroupns(const struct cg_root *root)
 	return access("/proc/self/ns/cgroup", F_OK) == 0;
 }
 
+/* The deepest existing directory of base + path must accept new entries. */
+static int
+check_writable_under(const char *base, const char *path, struct err *err)
+{
+	cleanup_free char *dir = cg__join(base, path);
+	size_t min = strlen(base);
+	struct stat st;
+
+	for (;;) {
+		char *slash;
+
+		if (stat(dir, &st) == 0 && S_ISDIR(st.st_mode))
+			break;
+		slash = strrchr(dir, '/');
+		if (slash == NULL || (size_t)(slash - dir) < min)
+			return err_set(err, ENOENT, "cgroup hierarchy %s is missing", base);
+		*slash = '\0';
+	}
+	if (access(dir, W_OK) < 0)
+		return err_sys(err, "cgroup directory %s is not writable", dir);
+	return 0;
+}
+
+int
+cg_root_check_writable(const struct cg_root *root, const char *path, struct err *err)
+{
+	const char *seen[CG_CTRL_COUNT + 1];
+	size_t n = 0;
+
+	if (root->mode == CG_MODE_V2)
+		return check_writable_under(root->unified, path, err);
+	for (int c = 0; c < CG_CTRL_COUNT; c++) {
+		bool dup = false;
+
+		if (root->mount[c] == NULL)
+			continue;
+		for (size_t i = 0; i < n && !dup; i++)
+			dup = strcmp(seen[i], root->mount[c]) == 0;
+		if (dup)
+			continue;
+		seen[n++] = root->mount[c];
+		if (check_writable_under(root->mount[c], path, err) < 0)
+			return -1;
+	}
+	if (root->mode == CG_MODE_HYBRID && root->unified)
+		return check_writable_under(root->unified, path, err);
+	return 0;
+}
+
 const char *
 cg_root_mount(const struct cg_root *root, enum cg_controller c)
 {

@@ -76,6 +76,10 @@ enum cg_mode cg_root_mode(const struct cg_root *root);
 unsigned cg_root_controllers(const struct cg_root *root);
 /* True when the kernel supports cgroup namespaces (/proc/self/ns/cgroup exists). */
 bool cg_root_has_cgroupns(const struct cg_root *root);
+/* Whether cgroup `path` could be created: in every hierarchy, the deepest existing directory on
+ * the way to it must be writable (EACCES / EROFS naming it otherwise; rootless callers use this
+ * to decide to run without a cgroup, as runc does). */
+int cg_root_check_writable(const struct cg_root *root, const char *path, struct err *err);
 /* The directory for a controller's hierarchy (v1), or the v2 root; NULL when absent. Borrowed. */
 const char *cg_root_mount(const struct cg_root *root, enum cg_controller c);
 

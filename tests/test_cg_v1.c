@@ -270,6 +270,43 @@ destroy_retries_ebusy(void **state)
 	cg_free(cg);
 }
 
+static void
+writable_checked(void **state)
+{
+	struct fx *f = *state;
+	cleanup_free char *mem = xasprintf("%s/memory", f->root);
+	cleanup_free char *deep = xasprintf("%s/memory/a/b", f->root);
+	struct cg *cg = NULL;
+	struct err err = {0};
+
+	assert_int_equal(cg_root_check_writable(f->r, "/a/b/c1", &err), 0);
+	/* a read-only hierarchy: the deepest existing directory is named */
+	rofs_path = mem;
+	assert_int_equal(cg_root_check_writable(f->r, "/a/b/c1", &err), -1);
+	assert_int_equal(err.code, EROFS);
+	assert_non_null(strstr(err.msg, "cgroup directory"));
+	assert_non_null(strstr(err.msg, "/memory is not writable"));
+	tcg_mkdir(f->root, "memory/a/b");
+	assert_int_equal(cg_root_check_writable(f->r, "/a/b/c1", &err), 0);
+	rofs_path = deep;
+	assert_int_equal(cg_root_check_writable(f->r, "/a/b/c1", &err), -1);
+	assert_non_null(strstr(err.msg, "memory/a/b is not writable"));
+	/* create checks cgroup.procs of an existing leaf */
+	tcg_file(f->root, "memory/a/b/c1/cgroup.procs", "%s", "");
+	tcg_files(f->root, "cpuset/a/b/c1", leaf_files);
+	rofs_path = NULL;
+	{
+		cleanup_free char *procs = xasprintf("%s/memory/a/b/c1/cgroup.procs", f->root);
+		rofs_path = procs;
+		assert_int_equal(cg_create(f->r, "/a/b/c1", &cg, &err), -1);
+		rofs_path = NULL;
+	}
+	assert_int_equal(err.code, EROFS);
+	assert_non_null(strstr(err.msg, "cgroup.procs is not writable"));
+	assert_false(tcg_exists(f->root, "cpu,cpuacct/a")); /* made, then undone */
+	assert_true(tcg_exists(f->root, "memory/a/b/c1")); /* not ours */
+}
+
 int
 main(void)
 {
@@ -283,6 +320,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(bad_paths_refused, setup, teardown),
 		cmocka_unit_test_setup_teardown(open_and_destroy_leaf_only, setup, teardown),
 		cmocka_unit_test_setup_teardown(destroy_retries_ebusy, setup, teardown),
+		cmocka_unit_test_setup_teardown(writable_checked, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

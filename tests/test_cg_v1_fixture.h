@@ -12,6 +12,8 @@ int __real_cg__write(const char *dir, const char *file, const char *value, struc
 int __wrap_cg__write(const char *dir, const char *file, const char *value, struct err *err);
 int __real_rmdir(const char *path);
 int __wrap_rmdir(const char *path);
+int __real_access(const char *path, int mode);
+int __wrap_access(const char *path, int mode);
 
 static char wlog[8192];	      /* "file=value\n" per write */
 static const char *fail_file; /* this file's next n_fail writes fail with fail_code */
@@ -19,6 +21,7 @@ static int fail_code, n_fail;
 static const char *clamp_file, *clamp_value; /* the "kernel" stores clamp_value instead */
 static const char *busy_path;		     /* rmdir of this path: EBUSY n_busy times */
 static int n_busy, n_rmdir_busy;
+static const char *rofs_path; /* access(W_OK) of this path: EROFS */
 
 int
 __wrap_cg__write(const char *dir, const char *file, const char *value, struct err *err)
@@ -34,6 +37,16 @@ __wrap_cg__write(const char *dir, const char *file, const char *value, struct er
 	if (clamp_file && strcmp(file, clamp_file) == 0)
 		return __real_cg__write(dir, file, clamp_value, err);
 	return __real_cg__write(dir, file, value, err);
+}
+
+int
+__wrap_access(const char *path, int mode)
+{
+	if (rofs_path && (mode & W_OK) && strcmp(path, rofs_path) == 0) {
+		errno = EROFS;
+		return -1;
+	}
+	return __real_access(path, mode);
 }
 
 int
@@ -105,7 +118,7 @@ setup_mode(void **state, bool hybrid)
 	write_mountinfo(f, hybrid);
 	f->r = open_root(f, hybrid ? CG_MODE_HYBRID : CG_MODE_V1);
 	wlog[0] = '\0';
-	fail_file = clamp_file = busy_path = NULL;
+	fail_file = clamp_file = busy_path = rofs_path = NULL;
 	*state = f;
 	return 0;
 }
