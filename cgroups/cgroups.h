@@ -103,7 +103,8 @@ struct cg;
  * name=systemd, and the unified mount in hybrid mode) or in v2, with missing parents. On v2 it
  * enables every available controller in cgroup.subtree_control of each ancestor (skipping
  * those that cannot be enabled, as runc); on v1 cpuset.cpus/mems are copied down from the parent
- * when empty. Checks writability first (EACCES/EROFS name the directory). Remembers which
+ * when empty. A failing mkdir names the directory and errno (EACCES, EROFS...); an existing
+ * leaf's cgroup.procs must be writable (cg_root_check_writable asks beforehand). Remembers which
  * directories it made: cg_destroy removes only those. An existing leaf is reused (runc allows
  * it). On failure nothing it made is left. root is copied: the caller may free it. */
 int cg_create(const struct cg_root *root, const char *path, struct cg **out, struct err *err);
@@ -120,15 +121,20 @@ unsigned cg_controllers(const struct cg *cg);
  * absent. */
 char *cg_dir(const struct cg *cg, enum cg_controller c);
 /* v2 (and hybrid's unified dir): an O_PATH|O_DIRECTORY|O_CLOEXEC fd of the cgroup, for clone3
- * CLONE_INTO_CGROUP. ENOTSUP on v1. */
+ * CLONE_INTO_CGROUP. ENOTSUP on v1. On hybrid that only places the child in the unified
+ * hierarchy: cg_add_pid is still needed for the v1 ones. */
 int cg_open_dirfd(const struct cg *cg, struct err *err);
 
 /* Moves pid (a process, all threads) into the cgroup: cgroup.procs in every hierarchy. */
 int cg_add_pid(struct cg *cg, pid_t pid, struct err *err);
 
 /* Applies linux.resources at create time: only fields with has_ set / non-empty arrays are
- * written. Unified on v1 fails with EINVAL ("unified resources need cgroup v2"); a v1-only field on
- * v2 (kernel memory, network, rt, leaf weight) is ignored as runc does. Devices: exactly
+ * written; 0 means unset for the memory, swap, reservation, kernel, shares, quota, period and
+ * weights (runc). Writes that must happen in a given order (memory vs memsw, period vs quota,
+ * burst vs quota) are retried once after the others when the kernel says EINVAL. Unified on v1
+ * or hybrid fails with EINVAL before anything is written; realtime cpu on v2 fails with EINVAL;
+ * v1-only fields without a v2 equivalent (kernel memory, swappiness, disableOOMKiller,
+ * useHierarchy, network, leaf weights) are ignored on v2 as runc does. Devices: exactly
  * r->devices, in order, last match wins (v1 devices.allow/deny, v2 a BPF_CGROUP_DEVICE program);
  * the caller adds linux.devices and the runtime defaults to the list. Device rules are applied
  * only when n_devices > 0. */
@@ -152,7 +158,7 @@ int cg_freezer_state(struct cg *cg, enum cg_freezer_state *out, struct err *err)
  * cgroup.procs of it and every descendant). *pids owned by the caller, deduplicated. */
 int cg_pids(struct cg *cg, pid_t **pids, size_t *n, struct err *err);
 /* Signals every process: v2 cgroup.kill when sig == SIGKILL and the file exists; otherwise
- * freeze, kill(2) each pid (ESRCH ignored), thaw. */
+ * freeze (when there is a freezer), kill(2) each pid (ESRCH ignored), thaw. */
 int cg_kill_all(struct cg *cg, int sig, struct err *err);
 /* Removes the cgroup (child directories first, deepest first) in every hierarchy, retrying
  * EBUSY for up to CG_DESTROY_TIMEOUT_MS. Absent directories are not errors. */
