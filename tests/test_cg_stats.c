@@ -98,21 +98,29 @@ v1_files(struct fx *f)
 	tcg_mkdir(t, "devices/c1");
 }
 
-static void
-v1_everything(void **state)
-{
-	struct fx *f = *state;
-	struct cg_stats s;
-	struct err err = {0};
-	uint64_t tick = 1000000000ull / (uint64_t)sysconf(_SC_CLK_TCK);
-	char link[256] = "";
-	ssize_t ln = readlink("/sys/dev/block/254:0", link, sizeof(link) - 1);
+static void v2_files(struct fx *f);
 
-	v1_files(f);
-	open_cg(f, CG_MODE_V1);
-	if (cg_stats(f->cg, &s, &err) < 0)
+static void
+read_stats(struct fx *f, enum cg_mode mode, struct cg_stats *s)
+{
+	struct err err = {0};
+
+	if (mode == CG_MODE_V2)
+		v2_files(f);
+	else
+		v1_files(f);
+	open_cg(f, mode);
+	if (cg_stats(f->cg, s, &err) < 0)
 		fail_msg("stats: %s", err.msg);
-	assert_false(s.is_v2);
+	assert_int_equal(s->is_v2, mode == CG_MODE_V2);
+}
+
+static void
+v1_memory(void **state)
+{
+	struct cg_stats s;
+
+	read_stats(*state, CG_MODE_V1, &s);
 	/* memory.stat by containerd's names, and all of it raw */
 	assert_int_equal(s.v1.memory.cache, 1);
 	assert_int_equal(s.v1.memory.rss, 2);
@@ -165,6 +173,19 @@ v1_everything(void **state)
 	assert_int_equal(s.v1.oom_control.oom_kill_disable, 1);
 	assert_int_equal(s.v1.oom_control.under_oom, 0);
 	assert_int_equal(s.v1.oom_control.oom_kill, 7);
+	cg_stats_fini(&s);
+	assert_int_equal(s.v1.memory.n_raw, 0);
+}
+
+static void
+v1_cpu_blkio_hugetlb_pids_rdma(void **state)
+{
+	struct cg_stats s;
+	uint64_t tick = 1000000000ull / (uint64_t)sysconf(_SC_CLK_TCK);
+	char link[256] = "";
+	ssize_t ln = readlink("/sys/dev/block/254:0", link, sizeof(link) - 1);
+
+	read_stats(*state, CG_MODE_V1, &s);
 	/* cpu: ns; cpuacct.stat ticks converted */
 	assert_int_equal(s.v1.cpu.total, 123456789);
 	assert_int_equal(s.v1.cpu.user, 150 * tick);
@@ -284,31 +305,11 @@ v2_files(struct fx *f)
 }
 
 static void
-v2_everything(void **state)
+v2_memory(void **state)
 {
-	struct fx *f = *state;
 	struct cg_stats s;
-	struct err err = {0};
-	size_t i2 = 99, i1 = 99;
 
-	v2_files(f);
-	open_cg(f, CG_MODE_V2);
-	if (cg_stats(f->cg, &s, &err) < 0)
-		fail_msg("stats: %s", err.msg);
-	assert_true(s.is_v2);
-	assert_int_equal(s.v2.cpu.usage_usec, 1000);
-	assert_int_equal(s.v2.cpu.user_usec, 600);
-	assert_int_equal(s.v2.cpu.system_usec, 400);
-	assert_int_equal(s.v2.cpu.nr_periods, 5);
-	assert_int_equal(s.v2.cpu.nr_throttled, 1);
-	assert_int_equal(s.v2.cpu.throttled_usec, 20);
-	assert_int_equal(s.v2.cpu.nr_bursts, 2);
-	assert_int_equal(s.v2.cpu.burst_usec, 30);
-	assert_true(s.v2.cpu.psi.present);
-	assert_true(s.v2.cpu.psi.some.avg10 > 1.49 && s.v2.cpu.psi.some.avg10 < 1.51);
-	assert_true(s.v2.cpu.psi.some.avg60 > 0.24 && s.v2.cpu.psi.some.avg60 < 0.26);
-	assert_int_equal(s.v2.cpu.psi.some.total, 12345);
-	assert_int_equal(s.v2.cpu.psi.full.total, 99);
+	read_stats(*state, CG_MODE_V2, &s);
 	assert_int_equal(s.v2.memory.anon, 1);
 	assert_int_equal(s.v2.memory.file, 2);
 	assert_int_equal(s.v2.memory.kernel_stack, 3);
@@ -353,6 +354,29 @@ v2_everything(void **state)
 	assert_int_equal(s.v2.memory_events.max, 3);
 	assert_int_equal(s.v2.memory_events.oom, 4);
 	assert_int_equal(s.v2.memory_events.oom_kill, 5);
+	cg_stats_fini(&s);
+}
+
+static void
+v2_cpu_io_hugetlb_pids_rdma(void **state)
+{
+	struct cg_stats s;
+	size_t i2 = 99, i1 = 99;
+
+	read_stats(*state, CG_MODE_V2, &s);
+	assert_int_equal(s.v2.cpu.usage_usec, 1000);
+	assert_int_equal(s.v2.cpu.user_usec, 600);
+	assert_int_equal(s.v2.cpu.system_usec, 400);
+	assert_int_equal(s.v2.cpu.nr_periods, 5);
+	assert_int_equal(s.v2.cpu.nr_throttled, 1);
+	assert_int_equal(s.v2.cpu.throttled_usec, 20);
+	assert_int_equal(s.v2.cpu.nr_bursts, 2);
+	assert_int_equal(s.v2.cpu.burst_usec, 30);
+	assert_true(s.v2.cpu.psi.present);
+	assert_true(s.v2.cpu.psi.some.avg10 > 1.49 && s.v2.cpu.psi.some.avg10 < 1.51);
+	assert_true(s.v2.cpu.psi.some.avg60 > 0.24 && s.v2.cpu.psi.some.avg60 < 0.26);
+	assert_int_equal(s.v2.cpu.psi.some.total, 12345);
+	assert_int_equal(s.v2.cpu.psi.full.total, 99);
 	assert_int_equal(s.v2.io.n_usage, 2);
 	assert_int_equal(s.v2.io.usage[0].major, 8);
 	assert_int_equal(s.v2.io.usage[0].rbytes, 1);
@@ -455,9 +479,11 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(v1_everything, setup, teardown),
+		cmocka_unit_test_setup_teardown(v1_memory, setup, teardown),
+		cmocka_unit_test_setup_teardown(v1_cpu_blkio_hugetlb_pids_rdma, setup, teardown),
 		cmocka_unit_test_setup_teardown(v1_absent_and_broken, setup, teardown),
-		cmocka_unit_test_setup_teardown(v2_everything, setup, teardown),
+		cmocka_unit_test_setup_teardown(v2_memory, setup, teardown),
+		cmocka_unit_test_setup_teardown(v2_cpu_io_hugetlb_pids_rdma, setup, teardown),
 		cmocka_unit_test_setup_teardown(v2_absent_and_old_names, setup, teardown),
 		cmocka_unit_test(parsers),
 	};
