@@ -100,8 +100,9 @@ int rt__spec_objects(struct spec_ctx *ctx, yajl_val obj, const char *field, int 
 /* A map of strings (annotations, sysctl, unified); repeated keys keep the last value. */
 int rt__spec_kv(struct spec_ctx *ctx, yajl_val obj, const char *field, struct rt_kv **out,
                 size_t *n);
-/* Whether entry i of a map object is the last one with its key (earlier ones are overridden). */
-bool rt__spec_key_is_last(yajl_val map, size_t i);
+/* For each entry of a map object: whether it is the last one with its key (earlier ones are
+ * overridden, as in Go). Owned by the caller. */
+bool *rt__spec_last_keys(yajl_val map);
 
 /* Parsers of sub-objects, each at the current path (the caller pushed it). On error the
  * partly filled output is left for the caller's free function. */

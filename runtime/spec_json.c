@@ -266,13 +266,41 @@ rt__spec_get(yajl_val obj, const char *field)
 	return NULL;
 }
 
-bool
-rt__spec_key_is_last(yajl_val map, size_t i)
+/* A key of a map object and its position, sorted to find repeated keys. */
+struct key_ref {
+	const char *key;
+	size_t i;
+};
+
+static int
+key_ref_cmp(const void *a, const void *b)
 {
-	for (size_t j = i + 1; j < map->u.object.len; j++)
-		if (strcmp(map->u.object.keys[i], map->u.object.keys[j]) == 0)
-			return false;
-	return true;
+	const struct key_ref *x = a, *y = b;
+	int c = strcmp(x->key, y->key);
+
+	if (c != 0)
+		return c;
+	return x->i < y->i ? -1 : x->i > y->i;
+}
+
+/* Sorting keeps this O(n log n): a pod can carry thousands of annotations. */
+bool *
+rt__spec_last_keys(yajl_val map)
+{
+	size_t n = map->u.object.len;
+	struct key_ref *refs = xcalloc(n, sizeof(*refs));
+	bool *last = xcalloc(n, sizeof(bool));
+
+	for (size_t i = 0; i < n; i++) {
+		refs[i].key = map->u.object.keys[i];
+		refs[i].i = i;
+	}
+	qsort(refs, n, sizeof(*refs), key_ref_cmp);
+	for (size_t j = 0; j < n; j++)
+		if (j + 1 == n || strcmp(refs[j].key, refs[j + 1].key) != 0)
+			last[refs[j].i] = true;
+	free(refs);
+	return last;
 }
 
 int
@@ -601,6 +629,7 @@ rt__spec_kv_free(struct rt_kv *kv, size_t n)
 int
 rt__spec_kv(struct spec_ctx *ctx, yajl_val obj, const char *field, struct rt_kv **out, size_t *n)
 {
+	cleanup_free bool *last = NULL;
 	yajl_val map;
 	struct rt_kv *kv;
 	size_t k = 0, mark;
@@ -610,10 +639,11 @@ rt__spec_kv(struct spec_ctx *ctx, yajl_val obj, const char *field, struct rt_kv 
 	if (map == NULL)
 		return 0;
 	mark = rt__spec_push(ctx, field);
+	last = rt__spec_last_keys(map);
 	kv = xcalloc(map->u.object.len, sizeof(*kv));
 	for (size_t i = 0; i < map->u.object.len; i++) {
 		yajl_val v = map->u.object.values[i];
-		if (!rt__spec_key_is_last(map, i))
+		if (!last[i])
 			continue;
 		if (v != NULL && !YAJL_IS_NULL(v) && !YAJL_IS_STRING(v)) {
 			size_t m2 = rt__spec_push_key(ctx, map->u.object.keys[i]);

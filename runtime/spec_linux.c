@@ -75,6 +75,7 @@ time_offset_parse(struct spec_ctx *ctx, yajl_val v, struct rt_time_offset *t)
 static int
 time_offsets_parse(struct spec_ctx *ctx, yajl_val lx, struct rt_linux *l)
 {
+	cleanup_free bool *last = NULL;
 	yajl_val map;
 	size_t mark;
 	int rc = 0;
@@ -84,11 +85,12 @@ time_offsets_parse(struct spec_ctx *ctx, yajl_val lx, struct rt_linux *l)
 	if (map == NULL)
 		return 0;
 	mark = rt__spec_push(ctx, "timeOffsets");
+	last = rt__spec_last_keys(map);
 	for (size_t i = 0; i < map->u.object.len && rc == 0; i++) {
 		const char *clock = map->u.object.keys[i];
 		yajl_val v = map->u.object.values[i];
 		size_t m2;
-		if (!rt__spec_key_is_last(map, i) || YAJL_IS_NULL(v))
+		if (!last[i] || YAJL_IS_NULL(v))
 			continue;
 		m2 = rt__spec_push_key(ctx, clock);
 		if (strcmp(clock, "monotonic") == 0)

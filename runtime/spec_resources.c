@@ -186,6 +186,7 @@ network_parse(struct spec_ctx *ctx, yajl_val v, struct cg_network *n)
 static int
 rdma_parse(struct spec_ctx *ctx, yajl_val res, struct cg_resources *r)
 {
+	cleanup_free bool *last = NULL;
 	yajl_val map;
 	size_t mark;
 	int rc = 0;
@@ -196,11 +197,12 @@ rdma_parse(struct spec_ctx *ctx, yajl_val res, struct cg_resources *r)
 		return 0;
 	r->rdma = xcalloc(map->u.object.len, sizeof(*r->rdma));
 	mark = rt__spec_push(ctx, "rdma");
+	last = rt__spec_last_keys(map);
 	for (size_t i = 0; i < map->u.object.len && rc == 0; i++) {
 		yajl_val v = map->u.object.values[i];
 		struct cg_rdma *d = &r->rdma[r->n_rdma];
 		size_t m2;
-		if (!rt__spec_key_is_last(map, i) || YAJL_IS_NULL(v))
+		if (!last[i] || YAJL_IS_NULL(v))
 			continue;
 		m2 = rt__spec_push_key(ctx, map->u.object.keys[i]);
 		d->device = xstrdup(map->u.object.keys[i]);

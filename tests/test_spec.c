@@ -549,6 +549,36 @@ repeated_keys_last_wins(void **state)
 	rt_spec_free(s);
 }
 
+/* Repeated keys are found by sorting: a pod with many annotations parses in n log n. */
+static void
+many_annotations(void **state)
+{
+	const int n = 5000;
+	size_t cap = (size_t)n * 32 + 64, len = 0;
+	char *json = xmalloc(cap);
+	struct rt_spec *s = NULL;
+	struct err err = {0};
+
+	(void)state;
+	len += (size_t)snprintf(json + len, cap - len, "{\"ociVersion\":\"1\",\"annotations\":{");
+	for (int i = 0; i < n; i++)
+		len += (size_t)snprintf(json + len, cap - len, "\"k%05d\":\"v\",", i);
+	for (int i = 0; i < n; i += 100)
+		len += (size_t)snprintf(json + len, cap - len, "\"k%05d\":\"dup\",", i);
+	len += (size_t)snprintf(json + len - 1, cap - len, "}}") - 1;
+	if (rt_spec_parse(json, len, &s, &err) < 0)
+		fail_msg("%s", err.msg);
+	assert_int_equal(s->n_annotations, n);
+	/* Kept in the order of each key's last occurrence. */
+	assert_string_equal(s->annotations[0].key, "k00001");
+	assert_string_equal(s->annotations[n - n / 100 - 1].key, "k04999");
+	assert_string_equal(s->annotations[n - n / 100].key, "k00000");
+	assert_string_equal(s->annotations[n - n / 100].value, "dup");
+	assert_string_equal(s->annotations[n - 1].key, "k04900");
+	rt_spec_free(s);
+	free(json);
+}
+
 static void
 devices_and_namespace_paths(void **state)
 {
@@ -748,6 +778,7 @@ main(void)
 	    cmocka_unit_test(unknown_fields_ignored),
 	    cmocka_unit_test(null_means_absent),
 	    cmocka_unit_test(repeated_keys_last_wins),
+	    cmocka_unit_test(many_annotations),
 	    cmocka_unit_test(devices_and_namespace_paths),
 	    cmocka_unit_test(number_edges_accepted),
 	    cmocka_unit_test(load_errors),
