@@ -312,6 +312,23 @@ create_save(struct create_job *j, struct err *err)
 	return 0;
 }
 
+/* Lets the init drop its death signal, and waits until it has (it closes the socket). */
+static int
+create_release(struct create_job *j, struct err *err)
+{
+	char c;
+	ssize_t n;
+
+	if (rt__sync_send(j->sock[0], RT_SYNC_READY_ACK, 0, -1, err) < 0)
+		return -1;
+	do
+		n = recv(j->sock[0], &c, 1, 0);
+	while (n < 0 && errno == EINTR);
+	if (n != 0)
+		return err_set(err, EPROTO, "sync: container init did not close its socket");
+	return 0;
+}
+
 /* Undo everything a failed create made; then free the job. */
 static void
 create_job_fini(struct create_job *j, bool failed)
@@ -385,7 +402,8 @@ rt_container_create(const struct rt_ctx *ctx, const struct rt_create_opts *o, pi
 	close(j.sock[1]);
 	j.sock[1] = -1;
 	rt__ns_close(j.ns_fds);
-	if (create_talk(&j, err) < 0 || create_save(&j, err) < 0)
+	if (create_talk(&j, err) < 0 || create_save(&j, err) < 0 ||
+	    create_release(&j, err) < 0)
 		goto out;
 	*pid = j.pid;
 	r = 0;

@@ -225,8 +225,11 @@ create_child_main(struct create_job *j)
 	CHILD_CHECK(j, rt__find_exec(p, path, sizeof(path), &cerr));
 	CHILD_CHECK(j, rt__child_apply_process(&cp, &cerr));
 	CHILD_CHECK(j, rt__sync_send(j->sock[1], RT_SYNC_READY, 0, -1, &cerr));
-	close(j->sock[1]);
+	/* keep the death signal until the runtime has saved the state: a runtime that dies
+	 * before that takes us with it; after it, we must outlive `husk create` */
+	CHILD_CHECK(j, rt__sync_expect(j->sock[1], RT_SYNC_READY_ACK, NULL, NULL, &cerr));
 	prctl(PR_SET_PDEATHSIG, 0);
+	close(j->sock[1]);
 	child_wait_start(j, pid, &cp);
 	rt__child_exec(p, path, &cerr);
 	dprintf(2, "husk: %s\n", cerr.msg);

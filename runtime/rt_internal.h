@@ -64,6 +64,8 @@ enum rt_sync_type {
 	RT_SYNC_SECCOMP_ACK, /* parent: passed to the listener */
 	RT_SYNC_READY,	     /* child: set up, waiting for start */
 	RT_SYNC_AFFINITY,    /* exec child: initial CPU affinity applied, move me */
+	RT_SYNC_READY_ACK,   /* parent: state saved; the child drops its death signal and
+			      * closes the socket, which the parent waits for */
 	RT_SYNC_ERR,	     /* child: failed, err holds why */
 };
 
