@@ -292,6 +292,13 @@ console_start() {
 
 # ---------------------------------------------------------------- cleanup
 
+# our_cgroups: the cgroup dirs named $CG_PARENT or $CG_PARENT-* anywhere in the hierarchies (absolute paths are
+# /$CG_PARENT/ID; tests using relative paths put them under a $CG_PARENT-something parent).
+our_cgroups() {
+	find /sys/fs/cgroup -maxdepth 6 -type d \( -name "$CG_PARENT" -o -name "$CG_PARENT-*" \) -prune \
+		2>/dev/null
+}
+
 cleanup_test() {
 	local id p c d mp
 	[ -n "$ROOT" ] || return 0
@@ -306,12 +313,10 @@ cleanup_test() {
 		rm -f "$T/.pids"
 	fi
 	# Processes left in our cgroups (a runtime that failed to clean up), then the cgroups.
-	for c in /sys/fs/cgroup/*/"$CG_PARENT" $(cat "$TB/.relcg" 2>/dev/null); do
-		[ -d "$c" ] || continue
+	for c in $(our_cgroups); do
 		for p in $(find "$c" -name cgroup.procs -exec cat {} + 2>/dev/null); do
 			kill -9 "$p" 2>/dev/null || true
 		done
-		[ -f "$c/freezer.state" ] && echo THAWED >"$c/freezer.state" 2>/dev/null
 		find "$c" -mindepth 1 -depth -type d 2>/dev/null | while read -r d; do
 			[ -f "$d/freezer.state" ] && echo THAWED >"$d/freezer.state" 2>/dev/null
 			rmdir "$d" 2>/dev/null || { sleep 0.2; rmdir "$d" 2>/dev/null; } || true
@@ -332,8 +337,8 @@ cleanup_test() {
 cleanup_all() {
 	local c
 	cleanup_test
-	for c in /sys/fs/cgroup/*/"$CG_PARENT" $(cat "$TB/.relcg" 2>/dev/null); do
-		[ -d "$c" ] && rmdir "$c" 2>/dev/null
+	for c in $(our_cgroups); do
+		rmdir "$c" 2>/dev/null || true
 	done
 	if [ -n "$TB" ] && [ -d "$TB" ]; then
 		if grep -qF "$TB/" /proc/self/mountinfo; then

@@ -1,0 +1,127 @@
+# Shared helpers for the containerd integration tests (sourced). A private containerd: its own
+# root, state, sockets and config under a temp dir; our shim found through PATH (BUILD first).
+# Only /run/containerd/s (the shim socket dir, fixed by containerd) is shared with the host.
+
+: "${BUILD:=build}"
+HUSK_TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+case "$BUILD" in /*) ;; *) BUILD=$HUSK_TOP/$BUILD ;; esac
+export BUILD
+HUSK_RT=io.containerd.husk.v2
+RUNC_RT=io.containerd.runc.v2
+IMG=docker.io/library/busybox:husk
+NS=husktest
+
+tap_n=0
+tap_fail=0
+ok() { tap_n=$((tap_n + 1)); echo "ok $tap_n - $*"; }
+not_ok() { tap_n=$((tap_n + 1)); tap_fail=$((tap_fail + 1)); echo "not ok $tap_n - $*"; }
+# check DESC CMD...: ok if CMD succeeds.
+check() {
+	local d=$1
+	shift
+	if "$@"; then ok "$d"; else not_ok "$d"; fi
+}
+# is DESC GOT WANT
+is() {
+	if [ "$2" = "$3" ]; then
+		ok "$1"
+	else
+		not_ok "$1"
+		echo "#   got:  $(printf %q "$2")"
+		echo "#   want: $(printf %q "$3")"
+	fi
+}
+diag() { echo "# $*"; }
+skip_all() {
+	echo "1..0 # SKIP $*"
+	exit 0
+}
+
+# Probes what a private containerd needs; skips the whole script when it is missing.
+ctrd_probe() {
+	[ "$(id -u)" = 0 ] || skip_all "needs root"
+	command -v containerd >/dev/null || skip_all "containerd not installed"
+	command -v ctr >/dev/null || skip_all "ctr not installed"
+	[ -x "$BUILD/containerd-shim-husk-v2" ] || skip_all "$BUILD/containerd-shim-husk-v2 not built"
+	command -v containerd-shim-runc-v2 >/dev/null || skip_all "containerd-shim-runc-v2 missing"
+}
+
+# Starts containerd in CTRD_DIR (made here); sets CTRD_SOCK, CTRD_PID.
+ctrd_start() {
+	CTRD_DIR=$(mktemp -d /tmp/husk-ctrd.XXXXXX)
+	CTRD_SOCK=$CTRD_DIR/containerd.sock
+	cat >"$CTRD_DIR/config.toml" <<TOML
+version = 2
+root = "$CTRD_DIR/root"
+state = "$CTRD_DIR/state"
+disabled_plugins = ["io.containerd.grpc.v1.cri"]
+[grpc]
+  address = "$CTRD_SOCK"
+[ttrpc]
+  address = "$CTRD_SOCK.ttrpc"
+[debug]
+  address = "$CTRD_DIR/debug.sock"
+  level = "debug"
+[plugins."io.containerd.internal.v1.opt"]
+  path = "$CTRD_DIR/opt"
+TOML
+	ctrd_launch
+	trap ctrd_cleanup EXIT
+}
+
+# (Re)starts the daemon on the existing CTRD_DIR.
+ctrd_launch() {
+	PATH=$BUILD:$PATH containerd --config "$CTRD_DIR/config.toml" >>"$CTRD_DIR/containerd.log" 2>&1 &
+	CTRD_PID=$!
+	for _ in $(seq 1 100); do
+		ctr -a "$CTRD_SOCK" version >/dev/null 2>&1 && return 0
+		sleep 0.1
+	done
+	echo "# containerd did not start; log:"
+	sed 's/^/#   /' "$CTRD_DIR/containerd.log" | tail -20
+	return 1
+}
+
+ctrd_stop() {
+	[ -n "${CTRD_PID:-}" ] || return 0
+	kill "$CTRD_PID" 2>/dev/null
+	wait "$CTRD_PID" 2>/dev/null
+	CTRD_PID=
+}
+
+# ctr on the private containerd, bounded by CTR_TIMEOUT seconds (default 60).
+c() { timeout -k 5 "${CTR_TIMEOUT:-60}" ctr -a "$CTRD_SOCK" -n "$NS" "$@"; }
+
+ctrd_import_image() {
+	local tar=$CTRD_DIR/busybox.tar
+	"$HUSK_TOP/integration/containerd/mkimage.sh" "$tar" "$IMG" &&
+		c image import "$tar" >/dev/null
+}
+
+# Removes every task and container, stops containerd, unmounts and removes the dir.
+ctrd_cleanup() {
+	local id
+	if [ -n "${CTRD_PID:-}" ]; then
+		for id in $(c task ls -q 2>/dev/null); do
+			c task kill -s KILL "$id" >/dev/null 2>&1
+		done
+		sleep 0.3
+		for id in $(c task ls -q 2>/dev/null); do
+			c task delete -f "$id" >/dev/null 2>&1
+		done
+		for id in $(c container ls -q 2>/dev/null); do
+			c container delete "$id" >/dev/null 2>&1
+		done
+	fi
+	ctrd_stop
+	if [ -n "${CTRD_DIR:-}" ] && [ -d "$CTRD_DIR" ]; then
+		grep -o " $CTRD_DIR[^ ]*" /proc/self/mountinfo | sort -r | while read -r m; do
+			umount -l "$m" 2>/dev/null
+		done
+		if [ -n "${KEEP_CTRD:-}" ]; then
+			echo "# kept $CTRD_DIR"
+		else
+			rm -rf "$CTRD_DIR"
+		fi
+	fi
+}
