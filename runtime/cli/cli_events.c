@@ -132,7 +132,8 @@ hugetlb_cmp(const void *a, const void *b)
 static void
 json_hugetlb(struct cli_json *j, struct cg_hugetlb_stat *h, size_t n)
 {
-	qsort(h, n, sizeof(*h), hugetlb_cmp);
+	if (n > 1)
+		qsort(h, n, sizeof(*h), hugetlb_cmp);
 	cli_json_obj(j, "hugetlb");
 	for (size_t i = 0; i < n; i++) {
 		cli_json_obj(j, h[i].pagesize);
