@@ -48,8 +48,8 @@ create_like_flags(struct cli_flag *f, struct create_like *c)
 
 /* Parses a NULL-terminated literal argv. */
 static int
-parse(struct cli_flag *f, size_t n, enum cli_args_mode mode, struct cli_args *pos,
-      struct err *err, ...)
+parse(struct cli_flag *f, size_t n, enum cli_args_mode mode, struct cli_args *pos, struct err *err,
+      ...)
 {
 	char *argv[32];
 	int argc = 0;
@@ -74,8 +74,8 @@ flags_long_short_and_equals(void **state)
 
 	(void)state;
 	assert_int_equal(parse(f, n, CLI_ARGS_ANYWHERE, &pos, &err, "--bundle", "/b", "-d",
-			       "--pid-file=/p", "-preserve-fds", "2", "c1", NULL),
-			 0);
+	                       "--pid-file=/p", "-preserve-fds", "2", "c1", NULL),
+	                 0);
 	assert_string_equal(c.bundle, "/b");
 	assert_string_equal(c.pid_file, "/p");
 	assert_true(c.detach);
@@ -89,9 +89,9 @@ flags_long_short_and_equals(void **state)
 	cli_args_fini(&pos);
 
 	n = create_like_flags(f, &c);
-	assert_int_equal(parse(f, n, CLI_ARGS_ANYWHERE, &pos, &err, "-b=/x", "--b", "/y",
-			       "-bundle=/z", NULL),
-			 0);
+	assert_int_equal(
+	    parse(f, n, CLI_ARGS_ANYWHERE, &pos, &err, "-b=/x", "--b", "/y", "-bundle=/z", NULL),
+	    0);
 	assert_string_equal(c.bundle, "/z"); /* the last one wins, as Go's flag */
 	assert_int_equal(pos.n, 0);
 	cli_args_fini(&pos);
@@ -114,9 +114,8 @@ flags_bool_values(void **state)
 	assert_string_equal(pos.v[0], "false");
 	cli_args_fini(&pos);
 	n = create_like_flags(f, &c);
-	assert_int_equal(parse(f, n, CLI_ARGS_ANYWHERE, &pos, &err, "--detach=false",
-			       "--no-pivot=T", NULL),
-			 0);
+	assert_int_equal(
+	    parse(f, n, CLI_ARGS_ANYWHERE, &pos, &err, "--detach=false", "--no-pivot=T", NULL), 0);
 	assert_false(c.detach);
 	assert_true(c.no_pivot);
 	assert_true(cli_flag_is_set(f, n, "detach"));
@@ -136,9 +135,9 @@ flags_lists_repeat(void **state)
 	struct err err = {0};
 
 	(void)state;
-	assert_int_equal(parse(f, n, CLI_ARGS_ANYWHERE, &pos, &err, "-e", "A=1", "--env=B=2",
-			       "c1", "--env", "C=3", NULL),
-			 0);
+	assert_int_equal(parse(f, n, CLI_ARGS_ANYWHERE, &pos, &err, "-e", "A=1", "--env=B=2", "c1",
+	                       "--env", "C=3", NULL),
+	                 0);
 	assert_int_equal(c.env.n, 3);
 	assert_string_equal(c.env.v[0], "A=1");
 	assert_string_equal(c.env.v[1], "B=2");
@@ -166,7 +165,7 @@ flags_errors(void **state)
 	assert_int_equal(parse(f, n, CLI_ARGS_ANYWHERE, &pos, &err, "c1", "--bundle", NULL), -1);
 	assert_string_equal(err.msg, "flag needs an argument: -bundle");
 	assert_int_equal(parse(f, n, CLI_ARGS_ANYWHERE, &pos, &err, "--preserve-fds", "x", NULL),
-			 -1);
+	                 -1);
 	assert_string_equal(err.msg, "invalid value \"x\" for flag -preserve-fds: parse error");
 	assert_int_equal(parse(f, n, CLI_ARGS_ANYWHERE, &pos, &err, "---bundle", "/b", NULL), -1);
 	assert_string_equal(err.msg, "bad flag syntax: ---bundle");
@@ -199,9 +198,8 @@ flags_double_dash_and_dash(void **state)
 	struct err err = {0};
 
 	(void)state;
-	assert_int_equal(parse(f, n, CLI_ARGS_ANYWHERE, &pos, &err, "-d", "--", "-b", "x", "-",
-			       NULL),
-			 0);
+	assert_int_equal(
+	    parse(f, n, CLI_ARGS_ANYWHERE, &pos, &err, "-d", "--", "-b", "x", "-", NULL), 0);
 	assert_true(c.detach);
 	assert_null(c.bundle);
 	assert_int_equal(pos.n, 3);
@@ -223,8 +221,8 @@ flags_first_mode(void **state)
 
 	(void)state;
 	assert_int_equal(parse(f, n, CLI_ARGS_FLAGS_FIRST, &pos, &err, "-d", "c1", "ls", "-l",
-			       "--bundle", "x", NULL),
-			 0);
+	                       "--bundle", "x", NULL),
+	                 0);
 	assert_true(c.detach);
 	assert_null(c.bundle);
 	assert_int_equal(pos.n, 5);
@@ -233,9 +231,8 @@ flags_first_mode(void **state)
 	cli_args_fini(&pos);
 	/* ANYWHERE: the same flags after the id are taken. */
 	n = create_like_flags(f, &c);
-	assert_int_equal(parse(f, n, CLI_ARGS_ANYWHERE, &pos, &err, "c1", "--bundle", "x", "-d",
-			       NULL),
-			 0);
+	assert_int_equal(
+	    parse(f, n, CLI_ARGS_ANYWHERE, &pos, &err, "c1", "--bundle", "x", "-d", NULL), 0);
 	assert_string_equal(c.bundle, "x");
 	assert_true(c.detach);
 	assert_int_equal(pos.n, 1);
@@ -254,17 +251,17 @@ cmd_parse_counts_args(void **state)
 
 	(void)state;
 	assert_int_equal(cli_cmd_parse(&ctx, NULL, 0, 2, one, CLI_ARGS_ANYWHERE, 1, 2, &pos, &err),
-			 0);
+	                 0);
 	assert_int_equal(pos.n, 1);
 	cli_args_fini(&pos);
 	assert_int_equal(cli_cmd_parse(&ctx, NULL, 0, 1, none, CLI_ARGS_ANYWHERE, 1, 2, &pos, &err),
-			 -1);
+	                 -1);
 	assert_string_equal(err.msg, "\"kill\" requires a minimum of 1 argument(s)");
 	assert_int_equal(
-		cli_cmd_parse(&ctx, NULL, 0, 4, three, CLI_ARGS_ANYWHERE, 1, 2, &pos, &err), -1);
+	    cli_cmd_parse(&ctx, NULL, 0, 4, three, CLI_ARGS_ANYWHERE, 1, 2, &pos, &err), -1);
 	assert_string_equal(err.msg, "\"kill\" requires a maximum of 2 argument(s)");
 	assert_int_equal(
-		cli_cmd_parse(&ctx, NULL, 0, 4, three, CLI_ARGS_ANYWHERE, 1, 1, &pos, &err), -1);
+	    cli_cmd_parse(&ctx, NULL, 0, 4, three, CLI_ARGS_ANYWHERE, 1, 1, &pos, &err), -1);
 	assert_string_equal(err.msg, "\"kill\" requires exactly 1 argument(s)");
 }
 
@@ -331,35 +328,30 @@ values_sizes(void **state)
 		const char *in;
 		int64_t want;
 	} ok[] = {
-		{"0", 0},
-		{"1024", 1024},
-		{"1k", 1024},
-		{"1K", 1024},
-		{"1kb", 1024},
-		{"1KiB", 1024},
-		{"512m", 512LL << 20},
-		{"512MB", 512LL << 20},
-		{"1.5g", 3LL << 29},
-		{"2 GiB", 2LL << 30},
-		{"1t", 1LL << 40},
-		{"1p", 1LL << 50},
-		{"100b", 100},
-		{"100B", 100},
-		{"0.5k", 512},
+	    {"0", 0},
+	    {"1024", 1024},
+	    {"1k", 1024},
+	    {"1K", 1024},
+	    {"1kb", 1024},
+	    {"1KiB", 1024},
+	    {"512m", 512LL << 20},
+	    {"512MB", 512LL << 20},
+	    {"1.5g", 3LL << 29},
+	    {"2 GiB", 2LL << 30},
+	    {"1t", 1LL << 40},
+	    {"1p", 1LL << 50},
+	    {"100b", 100},
+	    {"100B", 100},
+	    {"0.5k", 512},
 	};
 	static const struct {
 		const char *in, *msg;
 	} bad[] = {
-		{"", "invalid size: ''"},
-		{"m", "invalid size: 'm'"},
-		{"-1", "invalid size: '-1'"},
-		{"1x", "invalid suffix: 'x'"},
-		{"1kk", "invalid suffix: 'kk'"},
-		{"1kib2", "invalid size: '1kib2'"},
-		{"1bb", "invalid suffix: 'bb'"},
-		{"1mic", "invalid suffix: 'mic'"},
-		{"16e", "invalid suffix: 'e'"},
-		{"9000000p", "invalid size: '9000000p': out of range"},
+	    {"", "invalid size: ''"},        {"m", "invalid size: 'm'"},
+	    {"-1", "invalid size: '-1'"},    {"1x", "invalid suffix: 'x'"},
+	    {"1kk", "invalid suffix: 'kk'"}, {"1kib2", "invalid size: '1kib2'"},
+	    {"1bb", "invalid suffix: 'bb'"}, {"1mic", "invalid suffix: 'mic'"},
+	    {"16e", "invalid suffix: 'e'"},  {"9000000p", "invalid size: '9000000p': out of range"},
 	};
 	struct err err = {0};
 	int64_t v;
@@ -383,28 +375,28 @@ values_durations(void **state)
 		const char *in;
 		int64_t ns;
 	} ok[] = {
-		{"0", 0},
-		{"5s", 5000000000LL},
-		{"1m30s", 90000000000LL},
-		{"1.5h", 5400000000000LL},
-		{"100ms", 100000000LL},
-		{"2us", 2000},
-		{"2\xc2\xb5s", 2000},
-		{"3ns", 3},
-		{"-2s", -2000000000LL},
-		{"+1s", 1000000000LL},
-		{".5s", 500000000LL},
-		{"1h2m3s4ms", 3723004000000LL},
+	    {"0", 0},
+	    {"5s", 5000000000LL},
+	    {"1m30s", 90000000000LL},
+	    {"1.5h", 5400000000000LL},
+	    {"100ms", 100000000LL},
+	    {"2us", 2000},
+	    {"2\xc2\xb5s", 2000},
+	    {"3ns", 3},
+	    {"-2s", -2000000000LL},
+	    {"+1s", 1000000000LL},
+	    {".5s", 500000000LL},
+	    {"1h2m3s4ms", 3723004000000LL},
 	};
 	static const struct {
 		const char *in, *msg;
 	} bad[] = {
-		{"", "time: invalid duration \"\""},
-		{"5", "time: missing unit in duration \"5\""},
-		{"5x", "time: unknown unit in duration \"5x\""},
-		{"s", "time: invalid duration \"s\""},
-		{"1.2.3s", "time: missing unit in duration \"1.2.3s\""},
-		{"9999999999h", "time: invalid duration \"9999999999h\""},
+	    {"", "time: invalid duration \"\""},
+	    {"5", "time: missing unit in duration \"5\""},
+	    {"5x", "time: unknown unit in duration \"5x\""},
+	    {"s", "time: invalid duration \"s\""},
+	    {"1.2.3s", "time: missing unit in duration \"1.2.3s\""},
+	    {"9999999999h", "time: invalid duration \"9999999999h\""},
 	};
 	struct err err = {0};
 	int64_t ns;
@@ -450,9 +442,11 @@ static void
 paths_clean_and_abs(void **state)
 {
 	static const char *const cases[][2] = {
-		{"/", "/"},	     {"/a/b/", "/a/b"},	  {"//a//b", "/a/b"}, {"/a/./b/..", "/a"},
-		{"/../x", "/x"},     {"a/../..", ".."},	  {"", "."},	      {"./", "."},
-		{"a/b/../c", "a/c"}, {"/run/husk", "/run/husk"},
+	    {"/", "/"},          {"/a/b/", "/a/b"},
+	    {"//a//b", "/a/b"},  {"/a/./b/..", "/a"},
+	    {"/../x", "/x"},     {"a/../..", ".."},
+	    {"", "."},           {"./", "."},
+	    {"a/b/../c", "a/c"}, {"/run/husk", "/run/husk"},
 	};
 	char cwd[PATH_MAX], want[PATH_MAX + 8];
 	char *p;
@@ -498,16 +492,17 @@ json_writer(void **state)
 	cli_json_raw(&j, "raw", "[1]");
 	cli_json_end(&j);
 	s = cli_json_take(&j);
-	assert_string_equal(s, "{\"type\":\"stats\",\"esc\":\"a\\\"b\\\\c\\n\\u0001\",\"list\":[1,-2,"
-			       "{}],\"big\":18446744073709551615,\"t\":true,\"n\":null,\"s\":null,"
-			       "\"raw\":[1]}");
+	assert_string_equal(s,
+	                    "{\"type\":\"stats\",\"esc\":\"a\\\"b\\\\c\\n\\u0001\",\"list\":[1,-2,"
+	                    "{}],\"big\":18446744073709551615,\"t\":true,\"n\":null,\"s\":null,"
+	                    "\"raw\":[1]}");
 	free(s);
 }
 
 static const char passwd[] = "root:x:0:0:root:/root:/bin/sh\n"
-			     "tester:x:1000:1001:tester:/home/tester:/bin/sh\n"
-			     "broken:x:abc:1:b:/:/bin/sh\n"
-			     "nobody:x:65534:65534:nobody:/nonexistent:/usr/sbin/nologin";
+                             "tester:x:1000:1001:tester:/home/tester:/bin/sh\n"
+                             "broken:x:abc:1:b:/:/bin/sh\n"
+                             "nobody:x:65534:65534:nobody:/nonexistent:/usr/sbin/nologin";
 static const char group[] = "root:x:0:\nextra:x:1002:tester\nnogroup:x:65534:\n";
 
 static void
@@ -692,28 +687,28 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(flags_long_short_and_equals),
-		cmocka_unit_test(flags_bool_values),
-		cmocka_unit_test(flags_lists_repeat),
-		cmocka_unit_test(flags_errors),
-		cmocka_unit_test(flags_help),
-		cmocka_unit_test(flags_double_dash_and_dash),
-		cmocka_unit_test(flags_first_mode),
-		cmocka_unit_test(cmd_parse_counts_args),
-		cmocka_unit_test(values_bool_int),
-		cmocka_unit_test(values_u64),
-		cmocka_unit_test(values_sizes),
-		cmocka_unit_test(values_durations),
-		cmocka_unit_test(values_signals),
-		cmocka_unit_test(paths_clean_and_abs),
-		cmocka_unit_test(json_writer),
-		cmocka_unit_test(user_resolve_numbers_and_names),
-		cmocka_unit_test(user_resolve_errors),
-		cmocka_unit_test(user_read_in_root_stays_inside),
-		cmocka_unit_test(user_resolve_pid_numeric_needs_no_files),
-		cmocka_unit_test(io_exit_status),
-		cmocka_unit_test(io_listen_fds),
-		cmocka_unit_test(io_preserved_fds_exist),
+	    cmocka_unit_test(flags_long_short_and_equals),
+	    cmocka_unit_test(flags_bool_values),
+	    cmocka_unit_test(flags_lists_repeat),
+	    cmocka_unit_test(flags_errors),
+	    cmocka_unit_test(flags_help),
+	    cmocka_unit_test(flags_double_dash_and_dash),
+	    cmocka_unit_test(flags_first_mode),
+	    cmocka_unit_test(cmd_parse_counts_args),
+	    cmocka_unit_test(values_bool_int),
+	    cmocka_unit_test(values_u64),
+	    cmocka_unit_test(values_sizes),
+	    cmocka_unit_test(values_durations),
+	    cmocka_unit_test(values_signals),
+	    cmocka_unit_test(paths_clean_and_abs),
+	    cmocka_unit_test(json_writer),
+	    cmocka_unit_test(user_resolve_numbers_and_names),
+	    cmocka_unit_test(user_resolve_errors),
+	    cmocka_unit_test(user_read_in_root_stays_inside),
+	    cmocka_unit_test(user_resolve_pid_numeric_needs_no_files),
+	    cmocka_unit_test(io_exit_status),
+	    cmocka_unit_test(io_listen_fds),
+	    cmocka_unit_test(io_preserved_fds_exist),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -30,15 +30,15 @@ static void
 update_flags_to_resources(void **state)
 {
 	struct cli_update_flags uf = {
-		.memory = "512m",
-		.memory_swap = "-1",
-		.memory_reservation = "0",
-		.cpu_quota = "-1",
-		.cpu_period = "100000",
-		.cpu_share = "0",
-		.cpuset_cpus = "0-1",
-		.blkio_weight = 0,
-		.pids_limit = 0,
+	    .memory = "512m",
+	    .memory_swap = "-1",
+	    .memory_reservation = "0",
+	    .cpu_quota = "-1",
+	    .cpu_period = "100000",
+	    .cpu_share = "0",
+	    .cpuset_cpus = "0-1",
+	    .blkio_weight = 0,
+	    .pids_limit = 0,
 	};
 	struct cg_resources r;
 	struct err err = {0};
@@ -65,7 +65,8 @@ update_flags_to_resources(void **state)
 	assert_false(r.has_pids);
 	cg_resources_fini(&r);
 
-	uf = (struct cli_update_flags){.pids_limit = -1, .blkio_weight = 500, .kernel_memory = "1g"};
+	uf =
+	    (struct cli_update_flags){.pids_limit = -1, .blkio_weight = 500, .kernel_memory = "1g"};
 	assert_int_equal(cli_update_from_flags(&uf, &r, &err), 0);
 	assert_true(r.has_pids && r.pids.has_limit && r.pids.limit == -1);
 	assert_true(r.has_blkio && r.blkio.has_weight && r.blkio.weight == 500);
@@ -82,14 +83,15 @@ update_flags_errors(void **state)
 		struct cli_update_flags uf;
 		const char *msg;
 	} bad[] = {
-		{{.cpu_share = "x"}, "invalid value for cpu-share: \"x\" is not an unsigned number"},
-		{{.cpu_quota = "1.5"}, "invalid value for cpu-quota: \"1.5\" is not a number"},
-		{{.cpu_period = "-5"}, "invalid value for cpu-period: \"-5\" is not an unsigned number"},
-		{{.memory = "1x"}, "invalid value for memory: invalid suffix: 'x'"},
-		{{.memory_swap = "-2"}, "invalid value for memory-swap: invalid size: '-2'"},
-		{{.blkio_weight = 70000}, "invalid value for blkio-weight: 70000"},
-		{{.l3_cache_schema = "L3:0=f"}, "--l3-cache-schema: Intel RDT is not supported"},
-		{{.mem_bw_schema = "MB:0=50"}, "--mem-bw-schema: Intel RDT is not supported"},
+	    {{.cpu_share = "x"}, "invalid value for cpu-share: \"x\" is not an unsigned number"},
+	    {{.cpu_quota = "1.5"}, "invalid value for cpu-quota: \"1.5\" is not a number"},
+	    {{.cpu_period = "-5"},
+	     "invalid value for cpu-period: \"-5\" is not an unsigned number"},
+	    {{.memory = "1x"}, "invalid value for memory: invalid suffix: 'x'"},
+	    {{.memory_swap = "-2"}, "invalid value for memory-swap: invalid size: '-2'"},
+	    {{.blkio_weight = 70000}, "invalid value for blkio-weight: 70000"},
+	    {{.l3_cache_schema = "L3:0=f"}, "--l3-cache-schema: Intel RDT is not supported"},
+	    {{.mem_bw_schema = "MB:0=50"}, "--mem-bw-schema: Intel RDT is not supported"},
 	};
 	struct cg_resources r;
 	struct err err = {0};
@@ -106,8 +108,8 @@ static void
 update_json_zeros_dropped(void **state)
 {
 	static const char json[] = "{\"memory\":{\"limit\":0,\"swap\":104857600},"
-				   "\"cpu\":{\"shares\":0,\"cpus\":\"\",\"mems\":\"0\"},"
-				   "\"pids\":{\"limit\":0},\"blockIO\":{\"weight\":0}}";
+	                           "\"cpu\":{\"shares\":0,\"cpus\":\"\",\"mems\":\"0\"},"
+	                           "\"pids\":{\"limit\":0},\"blockIO\":{\"weight\":0}}";
 	struct cg_resources r = {0};
 	struct err err = {0};
 
@@ -127,8 +129,7 @@ update_json_zeros_dropped(void **state)
 }
 
 static struct rt_state *
-state_new(const char *id, pid_t pid, enum rt_status status, const char *bundle,
-	  const char *created)
+state_new(const char *id, pid_t pid, enum rt_status status, const char *bundle, const char *created)
 {
 	struct rt_state *s = xcalloc(1, sizeof(*s));
 
@@ -171,25 +172,27 @@ static void
 list_table_layout(void **state)
 {
 	struct rt_state *st[2] = {
-		state_new("c1", 4242, RT_RUNNING, "/tmp/b", "2026-11-23T09:19:19.879250000Z"),
-		state_new("a-much-longer-id", 0, RT_STOPPED, "/very/long/bundle/path/x",
-			  "2026-11-23T09:19:20.000000000Z"),
+	    state_new("c1", 4242, RT_RUNNING, "/tmp/b", "2026-11-23T09:19:19.879250000Z"),
+	    state_new("a-much-longer-id", 0, RT_STOPPED, "/very/long/bundle/path/x",
+	              "2026-11-23T09:19:20.000000000Z"),
 	};
 	struct list_arg a = {st, 2};
 	char *out = capture(list_cb, &a);
 
 	(void)state;
 	/* Go tabwriter(minwidth 12, padding 3): columns as wide as the widest cell + 3. */
-	assert_string_equal(out, "ID                 PID         STATUS      BUNDLE                     "
-				 "CREATED                      OWNER\n"
-				 "c1                 4242        running     /tmp/b                     "
-				 "2026-11-23T09:19:19.87925Z   \n"
-				 "a-much-longer-id   0           stopped     /very/long/bundle/path/x   "
-				 "2026-11-23T09:19:20Z         \n");
+	assert_string_equal(out,
+	                    "ID                 PID         STATUS      BUNDLE                     "
+	                    "CREATED                      OWNER\n"
+	                    "c1                 4242        running     /tmp/b                     "
+	                    "2026-11-23T09:19:19.87925Z   \n"
+	                    "a-much-longer-id   0           stopped     /very/long/bundle/path/x   "
+	                    "2026-11-23T09:19:20Z         \n");
 	free(out);
 	a.n = 0;
 	out = capture(list_cb, &a);
-	assert_string_equal(out, "ID          PID         STATUS      BUNDLE      CREATED     OWNER\n");
+	assert_string_equal(out,
+	                    "ID          PID         STATUS      BUNDLE      CREATED     OWNER\n");
 	free(out);
 	rt_state_free(st[0]);
 	rt_state_free(st[1]);
@@ -199,11 +202,11 @@ static void
 time_trim(void **state)
 {
 	static const char *const cases[][2] = {
-		{"2026-11-23T09:19:19.879250000Z", "2026-11-23T09:19:19.87925Z"},
-		{"2026-11-23T09:19:19.000000000Z", "2026-11-23T09:19:19Z"},
-		{"2026-11-23T09:19:19.123456789Z", "2026-11-23T09:19:19.123456789Z"},
-		{"2026-11-23T09:19:19Z", "2026-11-23T09:19:19Z"},
-		{"2026-11-23T09:19:19.10+02:00", "2026-11-23T09:19:19.1+02:00"},
+	    {"2026-11-23T09:19:19.879250000Z", "2026-11-23T09:19:19.87925Z"},
+	    {"2026-11-23T09:19:19.000000000Z", "2026-11-23T09:19:19Z"},
+	    {"2026-11-23T09:19:19.123456789Z", "2026-11-23T09:19:19.123456789Z"},
+	    {"2026-11-23T09:19:19Z", "2026-11-23T09:19:19Z"},
+	    {"2026-11-23T09:19:19.10+02:00", "2026-11-23T09:19:19.1+02:00"},
 	};
 
 	(void)state;
@@ -235,20 +238,21 @@ static void
 ps_filter_rows(void **state)
 {
 	static const pid_t pids[] = {42, 7};
-	struct ps_arg a = {.text = "UID          PID    PPID  C STIME TTY          TIME CMD\n"
-				   "root           1       0  0 09:00 ?        00:00:01 /sbin/init\n"
-				   "root          42       1  0 09:01 ?        00:00:00 /init pause\n"
-				   "root         420      42  0 09:01 ?        00:00:00 sleep 42\n"
-				   "root           7      42  0 09:01 ?        00:00:00 x\n",
-			   .pids = pids,
-			   .n = 2};
+	struct ps_arg a = {.text =
+	                       "UID          PID    PPID  C STIME TTY          TIME CMD\n"
+	                       "root           1       0  0 09:00 ?        00:00:01 /sbin/init\n"
+	                       "root          42       1  0 09:01 ?        00:00:00 /init pause\n"
+	                       "root         420      42  0 09:01 ?        00:00:00 sleep 42\n"
+	                       "root           7      42  0 09:01 ?        00:00:00 x\n",
+	                   .pids = pids,
+	                   .n = 2};
 	char *out = capture(ps_cb, &a);
 
 	(void)state;
 	assert_int_equal(a.r, 0);
 	assert_string_equal(out, "UID          PID    PPID  C STIME TTY          TIME CMD\n"
-				 "root          42       1  0 09:01 ?        00:00:00 /init pause\n"
-				 "root           7      42  0 09:01 ?        00:00:00 x\n");
+	                         "root          42       1  0 09:01 ?        00:00:00 /init pause\n"
+	                         "root           7      42  0 09:01 ?        00:00:00 x\n");
 	free(out);
 	a.text = "USER COMMAND\nroot x\n";
 	out = capture(ps_cb, &a);
@@ -258,9 +262,9 @@ ps_filter_rows(void **state)
 }
 
 static const char cpuset_zeros[] =
-	"\"cpuset\":{\"cpu_exclusive\":0,\"mem_hardwall\":0,\"mem_exclusive\":0,"
-	"\"memory_migrate\":0,\"memory_spread_page\":0,\"memory_spread_slab\":0,"
-	"\"memory_pressure\":0,\"sched_load_balance\":0,\"sched_relax_domain_level\":0}";
+    "\"cpuset\":{\"cpu_exclusive\":0,\"mem_hardwall\":0,\"mem_exclusive\":0,"
+    "\"memory_migrate\":0,\"memory_spread_page\":0,\"memory_spread_slab\":0,"
+    "\"memory_pressure\":0,\"sched_load_balance\":0,\"sched_relax_domain_level\":0}";
 
 static void
 events_stats_v1(void **state)
@@ -269,8 +273,8 @@ events_stats_v1(void **state)
 	struct cg_kv_u64 raw[] = {{(char *)"rss", 3}, {(char *)"cache", 5}};
 	struct cg_v1_blkio_entry io[] = {{.op = "Read", .major = 8, .minor = 0, .value = 4096}};
 	struct cg_hugetlb_stat huge[] = {
-		{.pagesize = "2MB"},
-		{.pagesize = "1GB", .usage = 1, .max = 2, .failcnt = 3},
+	    {.pagesize = "2MB"},
+	    {.pagesize = "1GB", .usage = 1, .max = 2, .failcnt = 3},
 	};
 	struct cg_stats s;
 	char want[4096], *json;
@@ -291,17 +295,18 @@ events_stats_v1(void **state)
 	s.v1.blkio.io_service_bytes_recursive = (struct cg_v1_blkio_list){io, 1};
 	s.v1.hugetlb = huge;
 	s.v1.n_hugetlb = 2;
-	snprintf(want, sizeof(want),
-		 "{\"type\":\"stats\",\"id\":\"c1\",\"data\":{\"cpu\":{\"usage\":{\"total\":100,"
-		 "\"percpu\":[60,40],\"kernel\":10,\"user\":20},\"throttling\":{"
-		 "\"throttledPeriods\":4}},%s,\"memory\":{\"cache\":5,\"usage\":{\"limit\":1000,"
-		 "\"usage\":500,\"max\":600,\"failcnt\":0},\"swap\":{\"limit\":0,\"failcnt\":0},"
-		 "\"kernel\":{\"limit\":0,\"failcnt\":0},\"kernelTCP\":{\"limit\":0,\"failcnt\":0},"
-		 "\"raw\":{\"cache\":5,\"rss\":3}},\"pids\":{\"current\":2},\"blkio\":{"
-		 "\"ioServiceBytesRecursive\":[{\"major\":8,\"op\":\"Read\",\"value\":4096}]},"
-		 "\"hugetlb\":{\"1GB\":{\"usage\":1,\"max\":2,\"failcnt\":3},\"2MB\":{\"failcnt\":0}},"
-		 "\"intel_rdt\":{},\"network_interfaces\":null}}",
-		 cpuset_zeros);
+	snprintf(
+	    want, sizeof(want),
+	    "{\"type\":\"stats\",\"id\":\"c1\",\"data\":{\"cpu\":{\"usage\":{\"total\":100,"
+	    "\"percpu\":[60,40],\"kernel\":10,\"user\":20},\"throttling\":{"
+	    "\"throttledPeriods\":4}},%s,\"memory\":{\"cache\":5,\"usage\":{\"limit\":1000,"
+	    "\"usage\":500,\"max\":600,\"failcnt\":0},\"swap\":{\"limit\":0,\"failcnt\":0},"
+	    "\"kernel\":{\"limit\":0,\"failcnt\":0},\"kernelTCP\":{\"limit\":0,\"failcnt\":0},"
+	    "\"raw\":{\"cache\":5,\"rss\":3}},\"pids\":{\"current\":2},\"blkio\":{"
+	    "\"ioServiceBytesRecursive\":[{\"major\":8,\"op\":\"Read\",\"value\":4096}]},"
+	    "\"hugetlb\":{\"1GB\":{\"usage\":1,\"max\":2,\"failcnt\":3},\"2MB\":{\"failcnt\":0}},"
+	    "\"intel_rdt\":{},\"network_interfaces\":null}}",
+	    cpuset_zeros);
 	json = cli_events_stats_json("c1", &s);
 	assert_string_equal(json, want);
 	free(json);
@@ -314,7 +319,7 @@ static void
 events_stats_v2(void **state)
 {
 	struct cg_v2_io_entry io[] = {
-		{.major = 8, .minor = 16, .rbytes = 1, .wbytes = 2, .rios = 3, .wios = 4},
+	    {.major = 8, .minor = 16, .rbytes = 1, .wbytes = 2, .rios = 3, .wios = 4},
 	};
 	struct cg_stats s;
 	char want[4096], *json;
@@ -333,18 +338,19 @@ events_stats_v2(void **state)
 	s.v2.io.n_usage = 1;
 	s.v2.pids.current = 1;
 	s.v2.pids.limit = 10;
-	snprintf(want, sizeof(want),
-		 "{\"type\":\"stats\",\"id\":\"c2\",\"data\":{\"cpu\":{\"usage\":{\"total\":3000,"
-		 "\"kernel\":1000,\"user\":2000},\"throttling\":{\"periods\":5}},%s,\"memory\":{"
-		 "\"cache\":7,\"usage\":{\"limit\":18446744073709551615,\"usage\":100,\"failcnt\":0},"
-		 "\"swap\":{\"limit\":18446744073709551615,\"usage\":110,\"failcnt\":0},"
-		 "\"kernel\":{\"limit\":0,\"failcnt\":0},\"kernelTCP\":{\"limit\":0,\"failcnt\":0}},"
-		 "\"pids\":{\"current\":1,\"limit\":10},\"blkio\":{\"ioServiceBytesRecursive\":["
-		 "{\"major\":8,\"minor\":16,\"op\":\"Read\",\"value\":1},{\"major\":8,\"minor\":16,"
-		 "\"op\":\"Write\",\"value\":2}],\"ioServicedRecursive\":[{\"major\":8,\"minor\":16,"
-		 "\"op\":\"Read\",\"value\":3},{\"major\":8,\"minor\":16,\"op\":\"Write\",\"value\":4}"
-		 "]},\"hugetlb\":{},\"intel_rdt\":{},\"network_interfaces\":null}}",
-		 cpuset_zeros);
+	snprintf(
+	    want, sizeof(want),
+	    "{\"type\":\"stats\",\"id\":\"c2\",\"data\":{\"cpu\":{\"usage\":{\"total\":3000,"
+	    "\"kernel\":1000,\"user\":2000},\"throttling\":{\"periods\":5}},%s,\"memory\":{"
+	    "\"cache\":7,\"usage\":{\"limit\":18446744073709551615,\"usage\":100,\"failcnt\":0},"
+	    "\"swap\":{\"limit\":18446744073709551615,\"usage\":110,\"failcnt\":0},"
+	    "\"kernel\":{\"limit\":0,\"failcnt\":0},\"kernelTCP\":{\"limit\":0,\"failcnt\":0}},"
+	    "\"pids\":{\"current\":1,\"limit\":10},\"blkio\":{\"ioServiceBytesRecursive\":["
+	    "{\"major\":8,\"minor\":16,\"op\":\"Read\",\"value\":1},{\"major\":8,\"minor\":16,"
+	    "\"op\":\"Write\",\"value\":2}],\"ioServicedRecursive\":[{\"major\":8,\"minor\":16,"
+	    "\"op\":\"Read\",\"value\":3},{\"major\":8,\"minor\":16,\"op\":\"Write\",\"value\":4}"
+	    "]},\"hugetlb\":{},\"intel_rdt\":{},\"network_interfaces\":null}}",
+	    cpuset_zeros);
 	json = cli_events_stats_json("c2", &s);
 	assert_string_equal(json, want);
 	free(json);
@@ -358,10 +364,10 @@ events_stats_v2(void **state)
 }
 
 static const char base_process[] =
-	"{\"terminal\":true,\"args\":[\"sh\"],\"cwd\":\"/\",\"env\":[\"PATH=/bin\"],"
-	"\"user\":{\"uid\":0,\"gid\":0,\"additionalGids\":[5]},\"capabilities\":{"
-	"\"bounding\":[\"CAP_KILL\"],\"effective\":[\"CAP_KILL\"],\"permitted\":[\"CAP_KILL\"],"
-	"\"inheritable\":[\"CAP_KILL\"]},\"noNewPrivileges\":true}";
+    "{\"terminal\":true,\"args\":[\"sh\"],\"cwd\":\"/\",\"env\":[\"PATH=/bin\"],"
+    "\"user\":{\"uid\":0,\"gid\":0,\"additionalGids\":[5]},\"capabilities\":{"
+    "\"bounding\":[\"CAP_KILL\"],\"effective\":[\"CAP_KILL\"],\"permitted\":[\"CAP_KILL\"],"
+    "\"inheritable\":[\"CAP_KILL\"]},\"noNewPrivileges\":true}";
 
 static struct rt_process *
 process_new(const char *json)
@@ -377,16 +383,16 @@ static void
 exec_overrides(void **state)
 {
 	const char *env[] = {"A=1"}, *caps[] = {"CAP_SYS_ADMIN", "net_admin"},
-		   *gids[] = {"1001", "0x3ea"};
+	           *gids[] = {"1001", "0x3ea"};
 	struct cli_exec_flags xf = {
-		.cwd = "/tmp",
-		.user = "1000:1000",
-		.apparmor = "prof",
-		.env = {env, 1},
-		.caps = {caps, 2},
-		.gids = {gids, 2},
-		.has_no_new_privs = true,
-		.no_new_privs = false,
+	    .cwd = "/tmp",
+	    .user = "1000:1000",
+	    .apparmor = "prof",
+	    .env = {env, 1},
+	    .caps = {caps, 2},
+	    .gids = {gids, 2},
+	    .has_no_new_privs = true,
+	    .no_new_privs = false,
 	};
 	char *args[] = {"ls", "-l", NULL};
 	struct rt_process *p = process_new(base_process);
@@ -479,11 +485,11 @@ terminal_checks(void **state)
 	assert_int_equal(cli_check_terminal(true, false, NULL, &err), 0);
 	assert_int_equal(cli_check_terminal(false, false, "", &err), 0);
 	assert_int_equal(cli_check_terminal(true, true, NULL, &err), -1);
-	assert_string_equal(err.msg,
-			    "cannot allocate tty if husk will detach without setting console socket");
+	assert_string_equal(
+	    err.msg, "cannot allocate tty if husk will detach without setting console socket");
 	assert_int_equal(cli_check_terminal(false, true, "/s", &err), -1);
 	assert_string_equal(err.msg,
-			    "cannot use console socket if husk will not detach or allocate tty");
+	                    "cannot use console socket if husk will not detach or allocate tty");
 	assert_int_equal(cli_check_terminal(true, false, "/s", &err), -1);
 }
 
@@ -583,20 +589,20 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(update_flags_to_resources),
-		cmocka_unit_test(update_flags_errors),
-		cmocka_unit_test(update_json_zeros_dropped),
-		cmocka_unit_test(list_table_layout),
-		cmocka_unit_test(time_trim),
-		cmocka_unit_test(ps_filter_rows),
-		cmocka_unit_test(events_stats_v1),
-		cmocka_unit_test(events_stats_v2),
-		cmocka_unit_test(exec_overrides),
-		cmocka_unit_test(exec_overrides_minimal),
-		cmocka_unit_test(exec_override_errors),
-		cmocka_unit_test(terminal_checks),
-		cmocka_unit_test(create_prepare_bundle),
-		cmocka_unit_test(create_prepare_errors),
+	    cmocka_unit_test(update_flags_to_resources),
+	    cmocka_unit_test(update_flags_errors),
+	    cmocka_unit_test(update_json_zeros_dropped),
+	    cmocka_unit_test(list_table_layout),
+	    cmocka_unit_test(time_trim),
+	    cmocka_unit_test(ps_filter_rows),
+	    cmocka_unit_test(events_stats_v1),
+	    cmocka_unit_test(events_stats_v2),
+	    cmocka_unit_test(exec_overrides),
+	    cmocka_unit_test(exec_overrides_minimal),
+	    cmocka_unit_test(exec_override_errors),
+	    cmocka_unit_test(terminal_checks),
+	    cmocka_unit_test(create_prepare_bundle),
+	    cmocka_unit_test(create_prepare_errors),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -20,17 +20,17 @@ typedef int (*cli_cmd_fn)(struct cli_ctx *ctx, int argc, char **argv, struct err
 struct cli_cmd {
 	const char *name;
 	const char *args_usage; /* "<container-id>" */
-	const char *summary;	/* one line */
+	const char *summary;    /* one line */
 	cli_cmd_fn fn;
 };
 
 struct cli_ctx {
-	struct rt_ctx rt;	    /* root (absolute, owned by main) */
-	const char *log_path;	    /* NULL = stderr */
+	struct rt_ctx rt;     /* root (absolute, owned by main) */
+	const char *log_path; /* NULL = stderr */
 	enum log_format log_format;
 	bool debug;
 	const struct cli_cmd *cmd; /* the command running (help and argument messages) */
-	int fail_status;	    /* exit status when the command returns -1: 1, exec uses 255 */
+	int fail_status;           /* exit status when the command returns -1: 1, exec uses 255 */
 };
 
 #endif

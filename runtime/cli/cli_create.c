@@ -16,35 +16,41 @@ cli_create_flags_fill(struct cli_flag *flags, struct cli_create_flags *cf, bool 
 {
 	size_t n = 0;
 
-	flags[n++] = (struct cli_flag)CLI_FLAG("bundle, b", CLI_STRING, &cf->bundle,
-				       "path to the root of the bundle directory, defaults to the "
-				       "current directory");
-	flags[n++] = (struct cli_flag)CLI_FLAG("console-socket", CLI_STRING, &cf->console_socket,
-				       "path to an AF_UNIX socket which will receive a file "
-				       "descriptor referencing the master end of the console's "
-				       "pseudoterminal");
+	flags[n++] =
+	    (struct cli_flag)CLI_FLAG("bundle, b", CLI_STRING, &cf->bundle,
+	                              "path to the root of the bundle directory, defaults to the "
+	                              "current directory");
+	flags[n++] =
+	    (struct cli_flag)CLI_FLAG("console-socket", CLI_STRING, &cf->console_socket,
+	                              "path to an AF_UNIX socket which will receive a file "
+	                              "descriptor referencing the master end of the console's "
+	                              "pseudoterminal");
 	if (is_run) {
 		flags[n++] = (struct cli_flag)CLI_FLAG("detach, d", CLI_BOOL, &cf->detach,
-					       "detach from the container's process");
-		flags[n++] = (struct cli_flag)CLI_FLAG("keep", CLI_BOOL, &cf->keep,
-					       "do not delete the container after it exits");
+		                                       "detach from the container's process");
+		flags[n++] = (struct cli_flag)CLI_FLAG(
+		    "keep", CLI_BOOL, &cf->keep, "do not delete the container after it exits");
 	}
 	flags[n++] = (struct cli_flag)CLI_FLAG("pid-file", CLI_STRING, &cf->pid_file,
-				       "specify the file to write the process id to");
+	                                       "specify the file to write the process id to");
 	if (is_run)
-		flags[n++] = (struct cli_flag)CLI_FLAG("no-subreaper", CLI_BOOL, &cf->no_subreaper,
-					       "disable the use of the subreaper used to reap "
-					       "reparented processes");
-	flags[n++] = (struct cli_flag)CLI_FLAG("no-pivot", CLI_BOOL, &cf->no_pivot,
-				       "do not use pivot root to jail process inside rootfs. This "
-				       "should be used whenever the rootfs is on top of a ramdisk");
-	flags[n++] = (struct cli_flag)CLI_FLAG("no-new-keyring", CLI_BOOL, &cf->no_new_keyring,
-				       "do not create a new session keyring for the container. "
-				       "This will cause the container to inherit the calling "
-				       "processes session key");
-	flags[n++] = (struct cli_flag)CLI_FLAG("preserve-fds", CLI_INT, &cf->preserve_fds,
-				       "Pass N additional file descriptors to the container (stdio "
-				       "+ $LISTEN_FDS + N in total) (default: 0)");
+		flags[n++] =
+		    (struct cli_flag)CLI_FLAG("no-subreaper", CLI_BOOL, &cf->no_subreaper,
+		                              "disable the use of the subreaper used to reap "
+		                              "reparented processes");
+	flags[n++] =
+	    (struct cli_flag)CLI_FLAG("no-pivot", CLI_BOOL, &cf->no_pivot,
+	                              "do not use pivot root to jail process inside rootfs. This "
+	                              "should be used whenever the rootfs is on top of a ramdisk");
+	flags[n++] =
+	    (struct cli_flag)CLI_FLAG("no-new-keyring", CLI_BOOL, &cf->no_new_keyring,
+	                              "do not create a new session keyring for the container. "
+	                              "This will cause the container to inherit the calling "
+	                              "processes session key");
+	flags[n++] =
+	    (struct cli_flag)CLI_FLAG("preserve-fds", CLI_INT, &cf->preserve_fds,
+	                              "Pass N additional file descriptors to the container (stdio "
+	                              "+ $LISTEN_FDS + N in total) (default: 0)");
 	return n;
 }
 
@@ -55,11 +61,11 @@ cli_check_terminal(bool detach, bool terminal, const char *console_socket, struc
 
 	if (detach && terminal && !has_socket)
 		return err_set(err, EINVAL,
-			       "cannot allocate tty if husk will detach without setting console "
-			       "socket");
+		               "cannot allocate tty if husk will detach without setting console "
+		               "socket");
 	if ((!detach || !terminal) && has_socket)
 		return err_set(err, EINVAL,
-			       "cannot use console socket if husk will not detach or allocate tty");
+		               "cannot use console socket if husk will not detach or allocate tty");
 	return 0;
 }
 
@@ -89,7 +95,7 @@ cli_check_process(const struct rt_process *p, struct err *err)
 
 int
 cli_create_prepare(const struct cli_create_flags *cf, const char *id, bool detach,
-		   struct cli_create_job *job, struct err *err)
+                   struct cli_create_job *job, struct err *err)
 {
 	cleanup_free char *config = NULL;
 	char buf[64];
@@ -115,16 +121,15 @@ cli_create_prepare(const struct cli_create_flags *cf, const char *id, bool detac
 	if (cli_check_preserved_fds(3 + job->n_listen, cf->preserve_fds, err) < 0)
 		return -1;
 	job->opts = (struct rt_create_opts){
-		.id = id,
-		.bundle = job->bundle,
-		.spec = job->spec,
-		.console_socket = cf->console_socket && *cf->console_socket ? cf->console_socket
-									     : NULL,
-		.pid_file = job->pid_file,
-		.no_pivot = cf->no_pivot,
-		.no_new_keyring = cf->no_new_keyring,
-		.preserve_fds = job->n_listen + cf->preserve_fds,
-		.stdio = {-1, -1, -1},
+	    .id = id,
+	    .bundle = job->bundle,
+	    .spec = job->spec,
+	    .console_socket = cf->console_socket && *cf->console_socket ? cf->console_socket : NULL,
+	    .pid_file = job->pid_file,
+	    .no_pivot = cf->no_pivot,
+	    .no_new_keyring = cf->no_new_keyring,
+	    .preserve_fds = job->n_listen + cf->preserve_fds,
+	    .stdio = {-1, -1, -1},
 	};
 	return 0;
 }
@@ -211,14 +216,14 @@ cli_kill(struct cli_ctx *ctx, int argc, char **argv, struct err *err)
 {
 	bool all = false;
 	struct cli_flag flags[] = {
-		CLI_FLAG("all, a", CLI_BOOL, &all,
-			 "send the specified signal to all processes inside the container"),
+	    CLI_FLAG("all, a", CLI_BOOL, &all,
+	             "send the specified signal to all processes inside the container"),
 	};
 	struct cli_args pos;
 	int r, sig = SIGTERM;
 
 	r = cli_cmd_parse(ctx, flags, ARRAY_SIZE(flags), argc, argv, CLI_ARGS_ANYWHERE, 1, 2, &pos,
-			  err);
+	                  err);
 	if (r != 0)
 		return r < 0 ? -1 : 0;
 	r = pos.n > 1 ? cli_parse_signal(pos.v[1], &sig, err) : 0;
@@ -262,8 +267,8 @@ cli_delete(struct cli_ctx *ctx, int argc, char **argv, struct err *err)
 {
 	bool force = false;
 	struct cli_flag flags[] = {
-		CLI_FLAG("force, f", CLI_BOOL, &force,
-			 "Forcibly deletes the container if it is still running (uses SIGKILL)"),
+	    CLI_FLAG("force, f", CLI_BOOL, &force,
+	             "Forcibly deletes the container if it is still running (uses SIGKILL)"),
 	};
 	struct rt_state *st = NULL;
 	struct cli_args pos;
@@ -271,7 +276,7 @@ cli_delete(struct cli_ctx *ctx, int argc, char **argv, struct err *err)
 	int r;
 
 	r = cli_cmd_parse(ctx, flags, ARRAY_SIZE(flags), argc, argv, CLI_ARGS_ANYWHERE, 1, 1, &pos,
-			  err);
+	                  err);
 	if (r != 0)
 		return r < 0 ? -1 : 0;
 	id = pos.v[0];
@@ -286,8 +291,9 @@ cli_delete(struct cli_ctx *ctx, int argc, char **argv, struct err *err)
 		if (st->status == RT_STOPPED || st->status == RT_CREATED)
 			r = rt_container_delete(&ctx->rt, id, st->status == RT_CREATED, err);
 		else
-			r = err_set(err, EBUSY, "cannot delete container %s that is not stopped: %s",
-				    id, rt_status_name(st->status));
+			r = err_set(err, EBUSY,
+			            "cannot delete container %s that is not stopped: %s", id,
+			            rt_status_name(st->status));
 	}
 	if (st)
 		rt_state_free(st);

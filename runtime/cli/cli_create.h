@@ -23,10 +23,10 @@ size_t cli_create_flags_fill(struct cli_flag *flags, struct cli_create_flags *cf
 
 /* What rt_container_create gets, prepared from the flags as runc does. */
 struct cli_create_job {
-	struct rt_spec *spec; /* owned */
-	char *bundle;	      /* owned, absolute */
-	char *pid_file;	      /* owned, absolute, NULL = none */
-	int n_listen;	      /* socket-activation fds passed first */
+	struct rt_spec *spec;       /* owned */
+	char *bundle;               /* owned, absolute */
+	char *pid_file;             /* owned, absolute, NULL = none */
+	int n_listen;               /* socket-activation fds passed first */
 	struct rt_create_opts opts; /* borrows from the fields above */
 };
 
@@ -34,7 +34,7 @@ struct cli_create_job {
  * will not stay to proxy a terminal), adds LISTEN_FDS/LISTEN_PID=1 to the process env when fds
  * were passed to us, and checks the preserved fds exist. */
 int cli_create_prepare(const struct cli_create_flags *cf, const char *id, bool detach,
-		       struct cli_create_job *job, struct err *err);
+                       struct cli_create_job *job, struct err *err);
 void cli_create_job_fini(struct cli_create_job *job);
 
 /* runc's validateProcessSpec: a process with an absolute cwd and args. */

@@ -19,7 +19,7 @@
 
 static void
 json_mem_entry(struct cli_json *j, const char *key, uint64_t limit, uint64_t usage, uint64_t max,
-	       uint64_t failcnt)
+               uint64_t failcnt)
 {
 	cli_json_obj(j, key);
 	cli_json_u64(j, "limit", limit);
@@ -50,8 +50,8 @@ json_raw(struct cli_json *j, struct cg_kv_u64 *raw, size_t n)
 
 static void
 json_cpu(struct cli_json *j, uint64_t total, const uint64_t *percpu, size_t n_percpu,
-	 uint64_t kernel, uint64_t user, uint64_t periods, uint64_t throttled,
-	 uint64_t throttled_time)
+         uint64_t kernel, uint64_t user, uint64_t periods, uint64_t throttled,
+         uint64_t throttled_time)
 {
 	cli_json_obj(j, "cpu");
 	cli_json_obj(j, "usage");
@@ -78,9 +78,9 @@ static void
 json_cpuset(struct cli_json *j)
 {
 	static const char *const keys[] = {
-		"cpu_exclusive",      "mem_hardwall",	    "mem_exclusive",
-		"memory_migrate",     "memory_spread_page", "memory_spread_slab",
-		"memory_pressure",    "sched_load_balance", "sched_relax_domain_level",
+	    "cpu_exclusive",   "mem_hardwall",       "mem_exclusive",
+	    "memory_migrate",  "memory_spread_page", "memory_spread_slab",
+	    "memory_pressure", "sched_load_balance", "sched_relax_domain_level",
 	};
 
 	cli_json_obj(j, "cpuset");
@@ -99,8 +99,7 @@ json_pids(struct cli_json *j, const struct cg_pids_stat *p)
 }
 
 static void
-json_blkio_entry(struct cli_json *j, uint64_t major, uint64_t minor, const char *op,
-		 uint64_t value)
+json_blkio_entry(struct cli_json *j, uint64_t major, uint64_t minor, const char *op, uint64_t value)
 {
 	cli_json_obj(j, NULL);
 	cli_json_u64_nz(j, "major", major);
@@ -126,7 +125,7 @@ static int
 hugetlb_cmp(const void *a, const void *b)
 {
 	return strcmp(((const struct cg_hugetlb_stat *)a)->pagesize,
-		      ((const struct cg_hugetlb_stat *)b)->pagesize);
+	              ((const struct cg_hugetlb_stat *)b)->pagesize);
 }
 
 static void
@@ -157,18 +156,18 @@ static void
 json_stats_v1(struct cli_json *j, struct cg_stats_v1 *s)
 {
 	json_cpu(j, s->cpu.total, s->cpu.per_cpu, s->cpu.n_per_cpu, s->cpu.kernel, s->cpu.user,
-		 s->cpu.periods, s->cpu.throttled_periods, s->cpu.throttled_time);
+	         s->cpu.periods, s->cpu.throttled_periods, s->cpu.throttled_time);
 	json_cpuset(j);
 	cli_json_obj(j, "memory");
 	cli_json_u64_nz(j, "cache", s->memory.cache);
 	json_mem_entry(j, "usage", s->memory.usage.limit, s->memory.usage.usage,
-		       s->memory.usage.max, s->memory.usage.failcnt);
+	               s->memory.usage.max, s->memory.usage.failcnt);
 	json_mem_entry(j, "swap", s->memory.swap.limit, s->memory.swap.usage, s->memory.swap.max,
-		       s->memory.swap.failcnt);
+	               s->memory.swap.failcnt);
 	json_mem_entry(j, "kernel", s->memory.kernel.limit, s->memory.kernel.usage,
-		       s->memory.kernel.max, s->memory.kernel.failcnt);
+	               s->memory.kernel.max, s->memory.kernel.failcnt);
 	json_mem_entry(j, "kernelTCP", s->memory.kernel_tcp.limit, s->memory.kernel_tcp.usage,
-		       s->memory.kernel_tcp.max, s->memory.kernel_tcp.failcnt);
+	               s->memory.kernel_tcp.max, s->memory.kernel_tcp.failcnt);
 	json_raw(j, s->memory.raw, s->memory.n_raw);
 	cli_json_end(j);
 	json_pids(j, &s->pids);
@@ -221,14 +220,14 @@ json_stats_v2(struct cli_json *j, struct cg_stats_v2 *s)
 	if (swap_limit != UINT64_MAX && mem_limit != UINT64_MAX)
 		swap_limit += mem_limit;
 	json_cpu(j, s->cpu.usage_usec * 1000, NULL, 0, s->cpu.system_usec * 1000,
-		 s->cpu.user_usec * 1000, s->cpu.nr_periods, s->cpu.nr_throttled,
-		 s->cpu.throttled_usec * 1000);
+	         s->cpu.user_usec * 1000, s->cpu.nr_periods, s->cpu.nr_throttled,
+	         s->cpu.throttled_usec * 1000);
 	json_cpuset(j);
 	cli_json_obj(j, "memory");
 	cli_json_u64_nz(j, "cache", s->memory.file);
 	json_mem_entry(j, "usage", mem_limit, s->memory.usage, s->memory.max_usage, 0);
 	json_mem_entry(j, "swap", swap_limit, s->memory.swap_usage + s->memory.usage,
-		       s->memory.swap_max_usage, 0);
+	               s->memory.swap_max_usage, 0);
 	json_mem_entry(j, "kernel", 0, 0, 0, 0);
 	json_mem_entry(j, "kernelTCP", 0, 0, 0, 0);
 	json_raw(j, s->memory.raw, s->memory.n_raw);
@@ -377,7 +376,7 @@ events_oom_check(struct cg_oom **w, const char *id)
  * closes) or, without an OOM watch, the container stops. */
 static int
 events_stream(struct cli_ctx *ctx, struct events_target *t, int64_t interval_ms,
-	      struct err *out_err)
+              struct err *out_err)
 {
 	struct cg_oom *w = NULL;
 	struct err err = {0};
@@ -421,9 +420,9 @@ cli_events(struct cli_ctx *ctx, int argc, char **argv, struct err *err)
 	const char *interval = "5s";
 	bool stats = false;
 	struct cli_flag flags[] = {
-		CLI_FLAG("interval", CLI_STRING, &interval,
-			 "set the stats collection interval (default: 5s)"),
-		CLI_FLAG("stats", CLI_BOOL, &stats, "display the container's stats then exit"),
+	    CLI_FLAG("interval", CLI_STRING, &interval,
+	             "set the stats collection interval (default: 5s)"),
+	    CLI_FLAG("stats", CLI_BOOL, &stats, "display the container's stats then exit"),
 	};
 	struct events_target t = {0};
 	struct cli_args pos;
@@ -431,7 +430,7 @@ cli_events(struct cli_ctx *ctx, int argc, char **argv, struct err *err)
 	int r;
 
 	r = cli_cmd_parse(ctx, flags, ARRAY_SIZE(flags), argc, argv, CLI_ARGS_ANYWHERE, 1, 1, &pos,
-			  err);
+	                  err);
 	if (r != 0)
 		return r < 0 ? -1 : 0;
 	if (cli_parse_duration(interval, &ns, err) < 0)

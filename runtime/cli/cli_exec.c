@@ -49,13 +49,14 @@ gids_add(struct rt_user *u, const struct cli_list *gids, struct err *err)
 		int64_t g;
 
 		if (cli_parse_int(gids->v[i], &g) < 0)
-			return err_set(err, EINVAL, "invalid value \"%s\" for flag -additional-gids",
-				       gids->v[i]);
+			return err_set(err, EINVAL,
+			               "invalid value \"%s\" for flag -additional-gids",
+			               gids->v[i]);
 		if (g < 0 || g > UINT32_MAX)
 			return err_set(err, EINVAL, "additional-gids must be a positive number %s",
-				       gids->v[i]);
+			               gids->v[i]);
 		u->additional_gids = xreallocarray(u->additional_gids, u->n_additional_gids + 1,
-						   sizeof(*u->additional_gids));
+		                                   sizeof(*u->additional_gids));
 		u->additional_gids[u->n_additional_gids++] = (uint32_t)g;
 	}
 	return 0;
@@ -72,7 +73,7 @@ replace_str(char **dst, const char *v)
 
 int
 cli_exec_apply_flags(const struct cli_exec_flags *xf, pid_t init_pid, char **args,
-		     struct rt_process *p, struct err *err)
+                     struct rt_process *p, struct err *err)
 {
 	struct cli_user u;
 
@@ -117,7 +118,7 @@ process_from_file(const char *path, struct rt_process **out, struct err *err)
 
 static int
 process_build(const struct cli_exec_flags *xf, const struct rt_state *st, char **args,
-	      struct rt_process **out, struct err *err)
+              struct rt_process **out, struct err *err)
 {
 	struct rt_spec *spec = NULL;
 	struct rt_process *p;
@@ -131,7 +132,7 @@ process_build(const struct cli_exec_flags *xf, const struct rt_state *st, char *
 	rt_spec_free(spec);
 	if (p == NULL)
 		return err_set(err, EINVAL, "%s: process property must not be empty",
-			       st->config_path);
+		               st->config_path);
 	if (cli_exec_apply_flags(xf, st->pid, args, p, err) < 0) {
 		rt_process_free(p);
 		return -1;
@@ -146,14 +147,15 @@ exec_check_state(const struct rt_state *st, bool ignore_paused, struct err *err)
 	if (st->status == RT_STOPPED)
 		return err_set(err, EBUSY, "cannot exec in a stopped container");
 	if (st->status == RT_PAUSED && !ignore_paused)
-		return err_set(err, EBUSY,
-			       "cannot exec in a paused container (use --ignore-paused to override)");
+		return err_set(
+		    err, EBUSY,
+		    "cannot exec in a paused container (use --ignore-paused to override)");
 	return 0;
 }
 
 static int
 exec_run(struct cli_ctx *ctx, const struct cli_exec_flags *xf, struct rt_exec_opts *o,
-	 struct err *err)
+         struct err *err)
 {
 	struct cli_fwd fwd;
 	int master = -1, status = 0, r;
@@ -184,41 +186,43 @@ exec_flags_fill(struct cli_flag *f, struct cli_exec_flags *x)
 	size_t n = 0;
 
 	f[n++] = (struct cli_flag)CLI_FLAG("console-socket", CLI_STRING, &x->console_socket,
-					   "path to an AF_UNIX socket which will receive a file "
-					   "descriptor referencing the master end of the console's "
-					   "pseudoterminal");
+	                                   "path to an AF_UNIX socket which will receive a file "
+	                                   "descriptor referencing the master end of the console's "
+	                                   "pseudoterminal");
 	f[n++] = (struct cli_flag)CLI_FLAG("cwd", CLI_STRING, &x->cwd,
-					   "current working directory in the container");
-	f[n++] = (struct cli_flag)CLI_FLAG("env, e", CLI_LIST, &x->env, "set environment variables");
+	                                   "current working directory in the container");
+	f[n++] =
+	    (struct cli_flag)CLI_FLAG("env, e", CLI_LIST, &x->env, "set environment variables");
 	f[n++] = (struct cli_flag)CLI_FLAG("tty, t", CLI_BOOL, &x->tty, "allocate a pseudo-TTY");
 	f[n++] = (struct cli_flag)CLI_FLAG("user, u", CLI_STRING, &x->user,
-					   "UID (format: <uid>[:<gid>]; names are looked up in the "
-					   "container)");
-	f[n++] = (struct cli_flag)CLI_FLAG("additional-gids, g", CLI_LIST, &x->gids,
-					   "additional gids");
+	                                   "UID (format: <uid>[:<gid>]; names are looked up in the "
+	                                   "container)");
+	f[n++] =
+	    (struct cli_flag)CLI_FLAG("additional-gids, g", CLI_LIST, &x->gids, "additional gids");
 	f[n++] = (struct cli_flag)CLI_FLAG("process, p", CLI_STRING, &x->process,
-					   "path to the process.json");
+	                                   "path to the process.json");
 	f[n++] = (struct cli_flag)CLI_FLAG("detach, d", CLI_BOOL, &x->detach,
-					   "detach from the container's process");
+	                                   "detach from the container's process");
 	f[n++] = (struct cli_flag)CLI_FLAG("pid-file", CLI_STRING, &x->pid_file,
-					   "specify the file to write the process id to");
-	f[n++] = (struct cli_flag)CLI_FLAG("process-label", CLI_STRING, &x->process_label,
-					   "set the asm process label for the process commonly used "
-					   "with selinux");
+	                                   "specify the file to write the process id to");
+	f[n++] =
+	    (struct cli_flag)CLI_FLAG("process-label", CLI_STRING, &x->process_label,
+	                              "set the asm process label for the process commonly used "
+	                              "with selinux");
 	f[n++] = (struct cli_flag)CLI_FLAG("apparmor", CLI_STRING, &x->apparmor,
-					   "set the apparmor profile for the process");
+	                                   "set the apparmor profile for the process");
 	f[n++] = (struct cli_flag)CLI_FLAG("no-new-privs", CLI_BOOL, &x->no_new_privs,
-					   "set the no new privileges value for the process");
+	                                   "set the no new privileges value for the process");
 	f[n++] = (struct cli_flag)CLI_FLAG("cap, c", CLI_LIST, &x->caps,
-					   "add a capability to the bounding set for the process");
+	                                   "add a capability to the bounding set for the process");
 	f[n++] = (struct cli_flag)CLI_FLAG("preserve-fds", CLI_INT, &x->preserve_fds,
-					   "Pass N additional file descriptors to the container "
-					   "(stdio + $LISTEN_FDS + N in total) (default: 0)");
+	                                   "Pass N additional file descriptors to the container "
+	                                   "(stdio + $LISTEN_FDS + N in total) (default: 0)");
 	f[n++] = (struct cli_flag)CLI_FLAG("cgroup", CLI_LIST, &x->cgroups,
-					   "run the process in an (existing) sub-cgroup(s) (not "
-					   "supported)");
+	                                   "run the process in an (existing) sub-cgroup(s) (not "
+	                                   "supported)");
 	f[n++] = (struct cli_flag)CLI_FLAG("ignore-paused", CLI_BOOL, &x->ignore_paused,
-					   "allow exec in a paused container");
+	                                   "allow exec in a paused container");
 	return n;
 }
 
@@ -262,13 +266,13 @@ exec_do(struct cli_ctx *ctx, struct cli_exec_flags *xf, struct cli_args *pos, st
 		r = cli_check_preserved_fds(3, xf->preserve_fds, err);
 	if (r == 0) {
 		o = (struct rt_exec_opts){
-			.id = pos->v[0],
-			.process = proc,
-			.console_socket =
-				xf->console_socket && *xf->console_socket ? xf->console_socket : NULL,
-			.pid_file = pid_file,
-			.preserve_fds = xf->preserve_fds,
-			.stdio = {-1, -1, -1},
+		    .id = pos->v[0],
+		    .process = proc,
+		    .console_socket =
+		        xf->console_socket && *xf->console_socket ? xf->console_socket : NULL,
+		    .pid_file = pid_file,
+		    .preserve_fds = xf->preserve_fds,
+		    .stdio = {-1, -1, -1},
 		};
 		r = exec_run(ctx, xf, &o, err);
 	}
@@ -294,8 +298,9 @@ cli_exec(struct cli_ctx *ctx, int argc, char **argv, struct err *err)
 	}
 	xf.has_no_new_privs = cli_flag_is_set(flags, n, "no-new-privs");
 	if (pos.n < 2 && !(xf.process && *xf.process))
-		r = err_set(err, EINVAL, "exec: no command given (use --process FILE or add a "
-					 "command after the container id)");
+		r = err_set(err, EINVAL,
+		            "exec: no command given (use --process FILE or add a "
+		            "command after the container id)");
 	else
 		r = exec_do(ctx, &xf, &pos, err);
 	exec_flags_fini(&xf);

@@ -17,7 +17,7 @@ struct cli_exec_flags {
  * label, added caps, appended env, terminal = --tty, no-new-privs, user (resolved in the
  * container of init_pid when it has names), additional gids. */
 int cli_exec_apply_flags(const struct cli_exec_flags *xf, pid_t init_pid, char **args,
-			 struct rt_process *p, struct err *err);
+                         struct rt_process *p, struct err *err);
 
 int cli_exec(struct cli_ctx *ctx, int argc, char **argv, struct err *err);
 

@@ -83,8 +83,9 @@ flag_set_value(struct cli_flag *f, const char *name, const char *value, struct e
 		break;
 	case CLI_INT:
 		if (cli_parse_int(value, &v) < 0 || v < INT_MIN || v > INT_MAX)
-			return err_set(err, EINVAL, "invalid value \"%s\" for flag -%s: parse error",
-				       value, name);
+			return err_set(err, EINVAL,
+			               "invalid value \"%s\" for flag -%s: parse error", value,
+			               name);
 		*(int *)f->dst = (int)v;
 		break;
 	case CLI_LIST:
@@ -103,7 +104,7 @@ flag_set_value(struct cli_flag *f, const char *name, const char *value, struct e
  * Returns 0, 1 for help, -1 on error. */
 static int
 flag_parse_one(struct cli_flag *flags, size_t n_flags, int argc, char **argv, int *i,
-	       struct err *err)
+               struct err *err)
 {
 	const char *arg = argv[*i], *name = arg + 1, *eq, *value = NULL;
 	char nbuf[128];
@@ -126,8 +127,9 @@ flag_parse_one(struct cli_flag *flags, size_t n_flags, int argc, char **argv, in
 	}
 	if (f->kind == CLI_BOOL) {
 		if (eq && cli_parse_bool(eq + 1, &b) < 0)
-			return err_set(err, EINVAL, "invalid boolean value \"%s\" for -%s: parse error",
-				       eq + 1, nbuf);
+			return err_set(err, EINVAL,
+			               "invalid boolean value \"%s\" for -%s: parse error", eq + 1,
+			               nbuf);
 		*(bool *)f->dst = eq ? b : true;
 		f->is_set = true;
 		return 0;
@@ -144,7 +146,7 @@ flag_parse_one(struct cli_flag *flags, size_t n_flags, int argc, char **argv, in
 
 int
 cli_flags_parse(struct cli_flag *flags, size_t n_flags, int argc, char **argv,
-		enum cli_args_mode mode, struct cli_args *pos, struct err *err)
+                enum cli_args_mode mode, struct cli_args *pos, struct err *err)
 {
 	bool flags_done = false;
 
@@ -190,7 +192,7 @@ flag_help_names(char *buf, size_t cap, const struct cli_flag *f)
 		if (n == 0)
 			break;
 		w = snprintf(buf + used, cap - used, "%s%s%.*s%s", used ? ", " : "",
-			     n == 1 ? "-" : "--", (int)n, p, f->kind == CLI_BOOL ? "" : " value");
+		             n == 1 ? "-" : "--", (int)n, p, f->kind == CLI_BOOL ? "" : " value");
 		if (w < 0)
 			break;
 		used += (size_t)w;
@@ -199,15 +201,14 @@ flag_help_names(char *buf, size_t cap, const struct cli_flag *f)
 }
 
 void
-cli_flags_help(FILE *out, const struct cli_cmd *cmd, const struct cli_flag *flags,
-	       size_t n_flags)
+cli_flags_help(FILE *out, const struct cli_cmd *cmd, const struct cli_flag *flags, size_t n_flags)
 {
 	char names[160];
 	int width = 0;
 
 	if (cmd) {
 		fprintf(out, "NAME:\n   husk %s - %s\n\nUSAGE:\n   husk %s [command options] %s\n",
-			cmd->name, cmd->summary, cmd->name, cmd->args_usage);
+		        cmd->name, cmd->summary, cmd->name, cmd->args_usage);
 	}
 	if (n_flags == 0)
 		return;
@@ -225,8 +226,8 @@ cli_flags_help(FILE *out, const struct cli_cmd *cmd, const struct cli_flag *flag
 
 int
 cli_cmd_parse(const struct cli_ctx *ctx, struct cli_flag *flags, size_t n_flags, int argc,
-	      char **argv, enum cli_args_mode mode, int min_args, int max_args,
-	      struct cli_args *pos, struct err *err)
+              char **argv, enum cli_args_mode mode, int min_args, int max_args,
+              struct cli_args *pos, struct err *err)
 {
 	const char *name = ctx->cmd ? ctx->cmd->name : argv[0];
 	int r;
@@ -242,10 +243,10 @@ cli_cmd_parse(const struct cli_ctx *ctx, struct cli_flag *flags, size_t n_flags,
 		r = err_set(err, EINVAL, "\"%s\" requires exactly %d argument(s)", name, min_args);
 	else if (min_args >= 0 && pos->n < min_args)
 		r = err_set(err, EINVAL, "\"%s\" requires a minimum of %d argument(s)", name,
-			    min_args);
+		            min_args);
 	else if (max_args >= 0 && pos->n > max_args)
 		r = err_set(err, EINVAL, "\"%s\" requires a maximum of %d argument(s)", name,
-			    max_args);
+		            max_args);
 	if (r < 0)
 		cli_args_fini(pos);
 	return r;
@@ -419,8 +420,8 @@ cli_parse_size(const char *s, int64_t *out, struct err *err)
 		goto done;
 	}
 	u = strchr(units, lower[0]);
-	if (u == NULL || (lower[1] != '\0' && strcmp(lower + 1, "b") != 0 &&
-			  strcmp(lower + 1, "ib") != 0))
+	if (u == NULL ||
+	    (lower[1] != '\0' && strcmp(lower + 1, "b") != 0 && strcmp(lower + 1, "ib") != 0))
 		return err_set(err, EINVAL, "invalid suffix: '%s'", lower);
 	for (const char *k = units; k <= u; k++)
 		v *= 1024;
@@ -437,14 +438,9 @@ struct dur_unit {
 };
 
 static const struct dur_unit dur_units[] = {
-	{"ns", 1ULL},
-	{"us", 1000ULL},
-	{"\xc2\xb5s", 1000ULL}, /* U+00B5 micro sign */
-	{"\xce\xbcs", 1000ULL}, /* U+03BC Greek mu */
-	{"ms", 1000000ULL},
-	{"s", 1000000000ULL},
-	{"m", 60000000000ULL},
-	{"h", 3600000000000ULL},
+    {"ns", 1ULL},           {"us", 1000ULL},      {"\xc2\xb5s", 1000ULL}, /* U+00B5 micro sign */
+    {"\xce\xbcs", 1000ULL},                                               /* U+03BC Greek mu */
+    {"ms", 1000000ULL},     {"s", 1000000000ULL}, {"m", 60000000000ULL},  {"h", 3600000000000ULL},
 };
 
 /* One "<number><unit>" element of a duration; advances *p. Adds to *total. */
@@ -483,7 +479,8 @@ dur_element(const char **p, uint64_t *total)
 			continue;
 		if (whole > (uint64_t)INT64_MAX / u)
 			return -1;
-		add = whole * u + (uint64_t)((long double)frac * (long double)u / (long double)scale);
+		add =
+		    whole * u + (uint64_t)((long double)frac * (long double)u / (long double)scale);
 		if (add > (uint64_t)INT64_MAX - *total)
 			return -1;
 		*total += add;

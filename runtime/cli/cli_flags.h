@@ -34,11 +34,14 @@ struct cli_flag {
 	enum cli_flag_kind kind;
 	void *dst;
 	const char *usage; /* one line for help */
-	bool is_set;	   /* out: given on the command line */
+	bool is_set;       /* out: given on the command line */
 };
 
 /* A flag table entry: CLI_FLAG("bundle, b", CLI_STRING, &bundle, "path to ...") */
-#define CLI_FLAG(names, kind, dst, usage) {(names), (kind), (dst), (usage), false}
+#define CLI_FLAG(names, kind, dst, usage)                                                          \
+	{                                                                                          \
+		(names), (kind), (dst), (usage), false                                             \
+	}
 
 enum cli_args_mode {
 	CLI_ARGS_ANYWHERE,    /* flags may follow positional arguments (urfave's reordering) */
@@ -55,21 +58,21 @@ void cli_args_fini(struct cli_args *a);
 /* Parses argv[0..argc) (no program or command name in it). Returns 0, 1 when -h/--help/-help was
  * given (and is not a defined flag), or -1 with err naming the bad flag. */
 int cli_flags_parse(struct cli_flag *flags, size_t n_flags, int argc, char **argv,
-		    enum cli_args_mode mode, struct cli_args *pos, struct err *err);
+                    enum cli_args_mode mode, struct cli_args *pos, struct err *err);
 
 /* Was the flag called name (any of its names) given? */
 bool cli_flag_is_set(const struct cli_flag *flags, size_t n_flags, const char *name);
 
 /* Prints runc-style help for a command (or the global help when cmd is NULL). */
 void cli_flags_help(FILE *out, const struct cli_cmd *cmd, const struct cli_flag *flags,
-		    size_t n_flags);
+                    size_t n_flags);
 
 /* The usual start of a command: parses argv[1..] (argv[0] is the command name), prints the help
  * on -h (returns 1), then checks the number of positional arguments (min, max; -1 = no limit),
  * with runc's messages: "\"kill\" requires a minimum of 1 argument(s)". */
 int cli_cmd_parse(const struct cli_ctx *ctx, struct cli_flag *flags, size_t n_flags, int argc,
-		  char **argv, enum cli_args_mode mode, int min_args, int max_args,
-		  struct cli_args *pos, struct err *err);
+                  char **argv, enum cli_args_mode mode, int min_args, int max_args,
+                  struct cli_args *pos, struct err *err);
 
 /* Go strconv.ParseBool: 1 t T TRUE true True 0 f F FALSE false False. */
 int cli_parse_bool(const char *s, bool *out);

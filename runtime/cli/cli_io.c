@@ -167,7 +167,7 @@ signals_handle(struct cli_fwd *f, pid_t pid, int *status)
 			log_debug("forwarding signal %d to %d", sig, (int)pid);
 			if (kill(pid, sig) < 0 && errno != ESRCH)
 				log_error("forward signal %d to %d: %s", sig, (int)pid,
-					  strerror(errno));
+				          strerror(errno));
 		}
 	}
 	/* A SIGCHLD may have been merged with one already handled: check anyway. */
@@ -244,8 +244,8 @@ cli_fwd_wait(struct cli_fwd *f, pid_t pid, int *status, struct err *err)
 
 		if (master_open) {
 			im = (int)n;
-			p[n++] = (struct pollfd){.fd = f->master,
-						 .events = (short)(POLLIN | (in.len ? POLLOUT : 0))};
+			p[n++] = (struct pollfd){
+			    .fd = f->master, .events = (short)(POLLIN | (in.len ? POLLOUT : 0))};
 		}
 		if (in_open && in.len == 0) {
 			ii = (int)n;
@@ -260,7 +260,7 @@ cli_fwd_wait(struct cli_fwd *f, pid_t pid, int *status, struct err *err)
 			master_open = pump_output(f->master, &out_ok);
 		if (master_open && (ii >= 0 || in.len))
 			pump_input(f->master, &in, ii >= 0 && p[ii].revents,
-				   im >= 0 && (p[im].revents & POLLOUT), &in_open);
+			           im >= 0 && (p[im].revents & POLLOUT), &in_open);
 		if (p[0].revents && signals_handle(f, pid, status))
 			break;
 	}

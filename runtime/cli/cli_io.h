@@ -1,7 +1,8 @@
 /* cli_io: what a foreground `husk run` / `husk exec` does while its process runs (runc's
  * signals.go and tty.go): every signal is forwarded to the process, SIGCHLD reaps (we are a
  * subreaper, like runc), SIGWINCH resizes the pty, and a pty master is proxied to our stdin and
- * stdout with our terminal in raw mode. Also the fds passed through (LISTEN_FDS, --preserve-fds). */
+ * stdout with our terminal in raw mode. Also the fds passed through (LISTEN_FDS, --preserve-fds).
+ */
 #ifndef CLI_CLI_IO_H
 #define CLI_CLI_IO_H
 
@@ -13,13 +14,13 @@
 #include "base/err.h"
 
 struct cli_fwd {
-	int sigfd;	    /* signalfd of every blockable signal, owned */
-	sigset_t old_mask;  /* restored by cli_fwd_fini */
+	int sigfd;         /* signalfd of every blockable signal, owned */
+	sigset_t old_mask; /* restored by cli_fwd_fini */
 	bool mask_saved;
-	int master;	    /* pty master, owned, -1 = none */
-	int host_fd;	    /* our terminal, -1 = none */
+	int master;         /* pty master, owned, -1 = none */
+	int host_fd;        /* our terminal, -1 = none */
 	bool host_fd_owned; /* opened /dev/tty */
-	bool raw;	    /* saved holds the terminal's mode to restore */
+	bool raw;           /* saved holds the terminal's mode to restore */
 	struct termios saved;
 };
 

@@ -138,9 +138,9 @@ cli_list(struct cli_ctx *ctx, int argc, char **argv, struct err *err)
 	const char *format = "table";
 	bool quiet = false;
 	struct cli_flag flags[] = {
-		CLI_FLAG("format, f", CLI_STRING, &format,
-			 "select one of: table or json (default: \"table\")"),
-		CLI_FLAG("quiet, q", CLI_BOOL, &quiet, "display only container IDs"),
+	    CLI_FLAG("format, f", CLI_STRING, &format,
+	             "select one of: table or json (default: \"table\")"),
+	    CLI_FLAG("quiet, q", CLI_BOOL, &quiet, "display only container IDs"),
 	};
 	struct rt_state **st = NULL;
 	struct cli_args pos;
@@ -148,7 +148,7 @@ cli_list(struct cli_ctx *ctx, int argc, char **argv, struct err *err)
 	int r;
 
 	r = cli_cmd_parse(ctx, flags, ARRAY_SIZE(flags), argc, argv, CLI_ARGS_ANYWHERE, 0, 0, &pos,
-			  err);
+	                  err);
 	if (r != 0)
 		return r < 0 ? -1 : 0;
 	cli_args_fini(&pos);
@@ -294,8 +294,8 @@ cli_ps(struct cli_ctx *ctx, int argc, char **argv, struct err *err)
 {
 	const char *format = "table";
 	struct cli_flag flags[] = {
-		CLI_FLAG("format, f", CLI_STRING, &format,
-			 "select one of: table or json (default: \"table\")"),
+	    CLI_FLAG("format, f", CLI_STRING, &format,
+	             "select one of: table or json (default: \"table\")"),
 	};
 	pid_t *pids = NULL;
 	struct cli_args pos;
@@ -303,7 +303,7 @@ cli_ps(struct cli_ctx *ctx, int argc, char **argv, struct err *err)
 	int r;
 
 	r = cli_cmd_parse(ctx, flags, ARRAY_SIZE(flags), argc, argv, CLI_ARGS_FLAGS_FIRST, 1, -1,
-			  &pos, err);
+	                  &pos, err);
 	if (r != 0)
 		return r < 0 ? -1 : 0;
 	if (strcmp(format, "table") != 0 && strcmp(format, "json") != 0)

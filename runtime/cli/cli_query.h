@@ -18,7 +18,6 @@ void cli_list_table(FILE *out, struct rt_state **st, size_t n);
 /* Drops trailing zeros of an RFC 3339 fraction in place (Go's RFC3339Nano). */
 void cli_time_trim(char *ts);
 /* `husk ps`: prints ps's header and the lines whose PID column is one of pids. */
-int cli_ps_filter(FILE *out, const char *ps_output, const pid_t *pids, size_t n,
-		  struct err *err);
+int cli_ps_filter(FILE *out, const char *ps_output, const pid_t *pids, size_t n, struct err *err);
 
 #endif

@@ -21,7 +21,7 @@ run_destroy(struct cli_ctx *ctx, const char *id)
 /* Foreground: the container runs with our stdio (or the proxied pty) until it exits. */
 static int
 run_foreground(struct cli_ctx *ctx, const struct cli_create_flags *cf, struct cli_create_job *job,
-	       int *status, struct err *err)
+               int *status, struct err *err)
 {
 	struct cli_fwd fwd;
 	int master = -1, r;

@@ -16,9 +16,9 @@ cli_spec(struct cli_ctx *ctx, int argc, char **argv, struct err *err)
 	const char *bundle = NULL;
 	bool rootless = false;
 	struct cli_flag flags[] = {
-		CLI_FLAG("bundle, b", CLI_STRING, &bundle, "path to the root of the bundle directory"),
-		CLI_FLAG("rootless", CLI_BOOL, &rootless,
-			 "generate a configuration for a rootless container"),
+	    CLI_FLAG("bundle, b", CLI_STRING, &bundle, "path to the root of the bundle directory"),
+	    CLI_FLAG("rootless", CLI_BOOL, &rootless,
+	             "generate a configuration for a rootless container"),
 	};
 	cleanup_free char *path = NULL, *json = NULL;
 	cleanup_close int fd = -1;
@@ -26,7 +26,7 @@ cli_spec(struct cli_ctx *ctx, int argc, char **argv, struct err *err)
 	int r;
 
 	r = cli_cmd_parse(ctx, flags, ARRAY_SIZE(flags), argc, argv, CLI_ARGS_ANYWHERE, 0, 0, &pos,
-			  err);
+	                  err);
 	if (r != 0)
 		return r < 0 ? -1 : 0;
 	cli_args_fini(&pos);

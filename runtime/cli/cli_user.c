@@ -41,9 +41,8 @@ line_field_num(const char *p, const char *end, int idx, uint32_t *out)
 			return false;
 		p++;
 	}
-	return is_number(p, strcspn(p, ":\n") < (size_t)(end - p) ? strcspn(p, ":\n")
-								     : (size_t)(end - p),
-			 out);
+	return is_number(
+	    p, strcspn(p, ":\n") < (size_t)(end - p) ? strcspn(p, ":\n") : (size_t)(end - p), out);
 }
 
 /* Finds the line whose first field is name (len bytes); returns its start, *end its end. */
@@ -64,8 +63,8 @@ db_find(const char *text, const char *name, size_t len, const char **end)
 }
 
 int
-cli_user_resolve(const char *spec, const char *passwd, const char *group,
-		 struct cli_user *out, struct err *err)
+cli_user_resolve(const char *spec, const char *passwd, const char *group, struct cli_user *out,
+                 struct err *err)
 {
 	const char *colon = strchr(spec, ':'), *line, *end;
 	size_t ulen = colon ? (size_t)(colon - spec) : strlen(spec);
@@ -108,7 +107,7 @@ open_nofollow_walk(int root_fd, const char *path)
 	for (tok = strtok_r(copy, "/", &save); tok; tok = next) {
 		next = strtok_r(NULL, "/", &save);
 		fd = openat(dir, tok,
-			    (next ? O_PATH | O_DIRECTORY : O_RDONLY) | O_NOFOLLOW | O_CLOEXEC);
+		            (next ? O_PATH | O_DIRECTORY : O_RDONLY) | O_NOFOLLOW | O_CLOEXEC);
 		close(dir);
 		if (fd < 0)
 			return -1;
@@ -121,8 +120,8 @@ int
 cli_read_in_root(int root_fd, const char *path, char **out, struct err *err)
 {
 	struct open_how how = {
-		.flags = O_RDONLY | O_CLOEXEC,
-		.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS,
+	    .flags = O_RDONLY | O_CLOEXEC,
+	    .resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS,
 	};
 	cleanup_close int fd = -1;
 	size_t len;

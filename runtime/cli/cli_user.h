@@ -18,8 +18,8 @@ struct cli_user {
 /* Pure: resolves spec with the given passwd and group texts (NULL = the file is missing).
  * A numeric user without a group keeps the process's gid (has_gid false), as runc. Unknown
  * names fail with ENOENT: `unknown user "x"` / `unknown group "x"`. */
-int cli_user_resolve(const char *spec, const char *passwd, const char *group,
-		     struct cli_user *out, struct err *err);
+int cli_user_resolve(const char *spec, const char *passwd, const char *group, struct cli_user *out,
+                     struct err *err);
 
 /* Reads the container's files as needed (through /proc/<pid>/root) and resolves spec. */
 int cli_user_resolve_pid(pid_t pid, const char *spec, struct cli_user *out, struct err *err);

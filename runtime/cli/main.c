@@ -25,40 +25,39 @@ cli_unsupported(struct cli_ctx *ctx, int argc, char **argv, struct err *err)
 {
 	(void)argc, (void)argv;
 	return err_set(err, ENOTSUP, "%s: checkpoint and restore are not supported by husk",
-		       ctx->cmd->name);
+	               ctx->cmd->name);
 }
 
 static const struct cli_cmd commands[] = {
-	{"checkpoint", "<container-id>", "checkpoint a running container (not supported)",
-	 cli_unsupported},
-	{"create", "<container-id>", "create a container", cli_create},
-	{"delete", "<container-id>",
-	 "delete any resources held by the container often used with detached container",
-	 cli_delete},
-	{"events", "<container-id>",
-	 "display container events such as OOM notifications, cpu, memory, and IO usage "
-	 "statistics",
-	 cli_events},
-	{"exec", "<container-id> <command> [command options]  || -p process.json <container-id>",
-	 "execute new process inside the container", cli_exec},
-	{"kill", "<container-id> [signal]",
-	 "kill sends the specified signal (default: SIGTERM) to the container's init process",
-	 cli_kill},
-	{"list", "", "lists containers started by husk with the given root", cli_list},
-	{"pause", "<container-id>", "pause suspends all processes inside the container", cli_pause},
-	{"ps", "<container-id> [ps options]", "ps displays the processes running inside a container",
-	 cli_ps},
-	{"restore", "<container-id>", "restore a container from a previous checkpoint (not supported)",
-	 cli_unsupported},
-	{"resume", "<container-id>", "resumes all processes that have been previously paused",
-	 cli_resume},
-	{"run", "<container-id>", "create and run a container", cli_run},
-	{"spec", "", "create a new specification file", cli_spec},
-	{"start", "<container-id>", "executes the user defined process in a created container",
-	 cli_start},
-	{"state", "<container-id>", "output the state of a container", cli_state},
-	{"update", "<container-id>", "update container resource constraints", cli_update},
-	{"features", "", "show the enabled features", cli_features},
+    {"checkpoint", "<container-id>", "checkpoint a running container (not supported)",
+     cli_unsupported},
+    {"create", "<container-id>", "create a container", cli_create},
+    {"delete", "<container-id>",
+     "delete any resources held by the container often used with detached container", cli_delete},
+    {"events", "<container-id>",
+     "display container events such as OOM notifications, cpu, memory, and IO usage "
+     "statistics",
+     cli_events},
+    {"exec", "<container-id> <command> [command options]  || -p process.json <container-id>",
+     "execute new process inside the container", cli_exec},
+    {"kill", "<container-id> [signal]",
+     "kill sends the specified signal (default: SIGTERM) to the container's init process",
+     cli_kill},
+    {"list", "", "lists containers started by husk with the given root", cli_list},
+    {"pause", "<container-id>", "pause suspends all processes inside the container", cli_pause},
+    {"ps", "<container-id> [ps options]", "ps displays the processes running inside a container",
+     cli_ps},
+    {"restore", "<container-id>", "restore a container from a previous checkpoint (not supported)",
+     cli_unsupported},
+    {"resume", "<container-id>", "resumes all processes that have been previously paused",
+     cli_resume},
+    {"run", "<container-id>", "create and run a container", cli_run},
+    {"spec", "", "create a new specification file", cli_spec},
+    {"start", "<container-id>", "executes the user defined process in a created container",
+     cli_start},
+    {"state", "<container-id>", "output the state of a container", cli_state},
+    {"update", "<container-id>", "update container resource constraints", cli_update},
+    {"features", "", "show the enabled features", cli_features},
 };
 
 static const struct cli_cmd *
@@ -82,23 +81,26 @@ global_flags_fill(struct cli_flag *f, struct global_flags *g)
 
 	f[n++] = (struct cli_flag)CLI_FLAG("debug", CLI_BOOL, &g->debug, "enable debug logging");
 	f[n++] = (struct cli_flag)CLI_FLAG("log", CLI_STRING, &g->log,
-					   "set the log file to write husk logs to (default is "
-					   "'/dev/stderr')");
+	                                   "set the log file to write husk logs to (default is "
+	                                   "'/dev/stderr')");
 	f[n++] = (struct cli_flag)CLI_FLAG("log-format", CLI_STRING, &g->log_format,
-					   "set the log format ('text' (default), or 'json')");
-	f[n++] = (struct cli_flag)CLI_FLAG("root", CLI_STRING, &g->root,
-					   "root directory for storage of container state (this "
-					   "should be located in tmpfs) (default: \"" RT_DEFAULT_ROOT
-					   "\")");
-	f[n++] = (struct cli_flag)CLI_FLAG("criu", CLI_STRING, &g->criu,
-					   "path to the criu binary (ignored: no checkpoint/restore)");
-	f[n++] = (struct cli_flag)CLI_FLAG("systemd-cgroup", CLI_BOOL, &g->systemd_cgroup,
-					   "enable systemd cgroup support (not supported: husk uses "
-					   "cgroupfs)");
+	                                   "set the log format ('text' (default), or 'json')");
+	f[n++] = (struct cli_flag)CLI_FLAG(
+	    "root", CLI_STRING, &g->root,
+	    "root directory for storage of container state (this "
+	    "should be located in tmpfs) (default: \"" RT_DEFAULT_ROOT "\")");
+	f[n++] =
+	    (struct cli_flag)CLI_FLAG("criu", CLI_STRING, &g->criu,
+	                              "path to the criu binary (ignored: no checkpoint/restore)");
+	f[n++] =
+	    (struct cli_flag)CLI_FLAG("systemd-cgroup", CLI_BOOL, &g->systemd_cgroup,
+	                              "enable systemd cgroup support (not supported: husk uses "
+	                              "cgroupfs)");
 	f[n++] = (struct cli_flag)CLI_FLAG("rootless", CLI_STRING, &g->rootless,
-					   "ignore cgroup permission errors ('true', 'false', or "
-					   "'auto') (default: \"auto\")");
-	f[n++] = (struct cli_flag)CLI_FLAG("version, v", CLI_BOOL, &g->version, "print the version");
+	                                   "ignore cgroup permission errors ('true', 'false', or "
+	                                   "'auto') (default: \"auto\")");
+	f[n++] =
+	    (struct cli_flag)CLI_FLAG("version, v", CLI_BOOL, &g->version, "print the version");
 	return n;
 }
 
@@ -165,11 +167,11 @@ global_setup(struct cli_ctx *ctx, const struct global_flags *g, char **root, str
 	}
 	if (g->rootless && strcmp(g->rootless, "auto") != 0 && cli_parse_bool(g->rootless, &b) < 0)
 		return err_set(err, EINVAL, "invalid --rootless value \"%s\" (true, false or auto)",
-			       g->rootless);
+		               g->rootless);
 	if (g->systemd_cgroup)
 		return err_set(err, ENOTSUP,
-			       "--systemd-cgroup: the systemd cgroup driver is not supported; use "
-			       "cgroupfs");
+		               "--systemd-cgroup: the systemd cgroup driver is not supported; use "
+		               "cgroupfs");
 	if (g->root)
 		*root = cli_path_abs(g->root);
 	else if (geteuid() != 0 && xdg && *xdg)
@@ -203,8 +205,8 @@ help_cmd(const struct cli_flag *gflags, size_t n_gflags, struct cli_args *pos, s
 }
 
 static int
-dispatch(struct cli_ctx *ctx, const struct cli_flag *gflags, size_t n_gflags,
-	 struct cli_args *pos, struct err *err)
+dispatch(struct cli_ctx *ctx, const struct cli_flag *gflags, size_t n_gflags, struct cli_args *pos,
+         struct err *err)
 {
 	const char *name = pos->v[0];
 
