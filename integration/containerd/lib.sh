@@ -9,7 +9,7 @@ export BUILD
 HUSK_RT=io.containerd.husk.v2
 RUNC_RT=io.containerd.runc.v2
 IMG=docker.io/library/busybox:husk
-NS=husktest
+NS=husktest-$$
 
 tap_n=0
 tap_fail=0
@@ -71,7 +71,7 @@ TOML
 
 # (Re)starts the daemon on the existing CTRD_DIR.
 ctrd_launch() {
-	PATH=$BUILD:$PATH containerd --config "$CTRD_DIR/config.toml" >>"$CTRD_DIR/containerd.log" 2>&1 &
+	PATH=$BUILD:$PATH setsid containerd --config "$CTRD_DIR/config.toml" >>"$CTRD_DIR/containerd.log" 2>&1 &
 	CTRD_PID=$!
 	for _ in $(seq 1 100); do
 		ctr -a "$CTRD_SOCK" version >/dev/null 2>&1 && return 0
