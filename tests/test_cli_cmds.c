@@ -570,6 +570,9 @@ create_prepare_errors(void **state)
 	(void)state;
 	bundle_make(dir);
 	cf.bundle = dir;
+	assert_int_equal(cli_create_prepare(&cf, "", false, &job, &err), -1);
+	assert_string_equal(err.msg, "container id cannot be empty");
+	cli_create_job_fini(&job);
 	cf.preserve_fds = -1;
 	assert_int_equal(cli_create_prepare(&cf, "c1", false, &job, &err), -1);
 	assert_string_equal(err.msg, "--preserve-fds: -1 is negative");

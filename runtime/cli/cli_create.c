@@ -101,6 +101,8 @@ cli_create_prepare(const struct cli_create_flags *cf, const char *id, bool detac
 	char buf[64];
 
 	memset(job, 0, sizeof(*job));
+	if (id == NULL || *id == '\0')
+		return err_set(err, EINVAL, "container id cannot be empty");
 	if (cf->preserve_fds < 0)
 		return err_set(err, EINVAL, "--preserve-fds: %d is negative", cf->preserve_fds);
 	job->bundle = cli_path_abs(cf->bundle && *cf->bundle ? cf->bundle : ".");
