@@ -382,10 +382,13 @@ host_oom(void **state)
 			_exit(3);
 		child_eat_memory();
 	}
-	assert_int_equal(poll(&pfd, 1, 20000), 1);
-	assert_int_equal(cg_oom_check(w, &n_oom, &gone, &err), 0);
+	/* v2 wakes us for every memory.events change: "max" before the kill, so poll again. */
+	for (int i = 0; i < 100 && n_oom == 0; i++) {
+		assert_int_equal(poll(&pfd, 1, 20000), 1);
+		assert_int_equal(cg_oom_check(w, &n_oom, &gone, &err), 0);
+		assert_false(gone);
+	}
 	assert_true(n_oom >= 1);
-	assert_false(gone);
 	assert_int_equal(waitpid(h->child, &status, 0), h->child);
 	h->child = 0;
 	assert_true(WIFSIGNALED(status));

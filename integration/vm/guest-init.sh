@@ -31,6 +31,6 @@ $bb mount -t overlay -o lowerdir=/lower,upperdir=/upper/data,workdir=/upper/work
 for d in proc sys dev; do
 	$bb mount --move "/$d" "/newroot/$d" || die "move /$d"
 done
-[ -n "${HUSK_REPO:-}" ] && [ -f "$HUSK_REPO/integration/vm/guest-run.sh" ] ||
+[ -n "${HUSK_REPO:-}" ] && [ -f "/newroot$HUSK_REPO/integration/vm/guest-run.sh" ] ||
 	die "HUSK_REPO (${HUSK_REPO:-unset}) has no integration/vm/guest-run.sh"
 exec $bb switch_root /newroot /bin/bash "$HUSK_REPO/integration/vm/guest-run.sh"
