@@ -114,6 +114,7 @@ ctrd_cleanup() {
 		done
 	fi
 	ctrd_stop
+	rmdir "/run/containerd/husk/$NS" "/run/containerd/runc/$NS" 2>/dev/null
 	if [ -n "${CTRD_DIR:-}" ] && [ -d "$CTRD_DIR" ]; then
 		grep -o " $CTRD_DIR[^ ]*" /proc/self/mountinfo | sort -r | while read -r m; do
 			umount -l "$m" 2>/dev/null
