@@ -13,6 +13,7 @@
 #include "base/cleanup.h"
 #include "base/fdutil.h"
 #include "base/log.h"
+#include "base/sys.h"
 #include "base/xalloc.h"
 #include "cgroups/cgroups.h"
 #include "proto/pb.h"
@@ -21,8 +22,6 @@
 #include "rt.h"
 #include "serve.h"
 #include "spec.h"
-
-#define FEATURES_TYPE PB_OCI_TYPE_PREFIX "features/Features"
 
 char *
 manager_group(const char *config_path, const char *id)
@@ -114,9 +113,12 @@ manager_adjust_oom(pid_t containerd)
 static void
 manager_server_child(const struct shim_args *a, int lfd, const char *path, pid_t containerd)
 {
-	int null = open("/dev/null", O_RDWR | O_CLOEXEC);
-	int logfd = open("log", O_WRONLY | O_NONBLOCK | O_CLOEXEC);
+	int null, logfd;
 
+	/* fds containerd's environment leaked to us are not the containers' business */
+	sys_close_fds_from(3, &lfd, 1);
+	null = open("/dev/null", O_RDWR | O_CLOEXEC);
+	logfd = open("log", O_WRONLY | O_NONBLOCK | O_CLOEXEC);
 	setsid();
 	if (null >= 0) {
 		dup2(null, 0);

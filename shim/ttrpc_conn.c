@@ -95,6 +95,10 @@ ttrpc_conn_owner(const struct ttrpc_conn *c)
 size_t
 ttrpc_conn_output(const struct ttrpc_conn *c, const uint8_t **data)
 {
+	if (!c->out) { /* nothing was ever queued */
+		*data = NULL;
+		return 0;
+	}
 	*data = c->out + c->out_off;
 	return c->out_len - c->out_off;
 }

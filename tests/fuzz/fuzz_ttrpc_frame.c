@@ -7,7 +7,7 @@
 #include "proto/google/protobuf/timestamp.pb-c.h"
 #include "shim/ttrpc_conn.h"
 
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+#include "tests/fuzz/fuzz.h"
 
 static struct ttrpc_call *fuzz_held;
 

@@ -12,7 +12,7 @@
 #include "shim/ttrpc_conn.h"
 #include "shim/ttrpc_frame.h"
 
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+#include "tests/fuzz/fuzz.h"
 
 static void
 fuzz_stub(struct ttrpc_call *call, const ProtobufCMessage *req, void *arg)
