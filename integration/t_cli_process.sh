@@ -125,6 +125,12 @@ t_scheduler() {
 	set_args /init sched
 	check_eq "$(run_out "$T/b" "$CID")" "SCHED_BATCH 0 7" "policy priority nice"
 	cfg 'proc()["scheduler"] = {"policy": "SCHED_RR", "priority": 3}'
+	# with v1 realtime group scheduling a new cgroup has no realtime budget: give it some
+	if [ -f /sys/fs/cgroup/cpu/cpu.rt_runtime_us ]; then
+		# directly under the root: a nested parent has no budget to hand down
+		cfg "c['linux']['cgroupsPath'] = '/husk-rt-$CID'"
+		cfg 'c["linux"].setdefault("resources", {})["cpu"] = {"realtimeRuntime": 10000, "realtimePeriod": 1000000}'
+	fi
 	check_eq "$(run_out "$T/b" "$CID")" "SCHED_RR 3 0" "policy priority nice"
 }
 

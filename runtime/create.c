@@ -168,7 +168,7 @@ create_cgroup(struct create_job *j, struct err *err)
 	res.devices = rules;
 	res.n_devices = n;
 	r = cg_apply(j->cg, &res, err);
-	return r < 0 ? err_wrap(err, "cgroup %s", path) : 0;
+	return r;
 }
 
 static int

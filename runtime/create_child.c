@@ -158,6 +158,9 @@ child_rootfs(struct create_job *j, pid_t pid)
 	state = rt__hook_state_json(j->o->id, "creating", pid, j->bundle, s);
 	CHILD_CHECK(j, rt__hooks_run(s, RT_HOOK_CREATE_CONTAINER, state, &cerr));
 	CHILD_CHECK(j, mount_rootfs_pivot(j->rootfs, j->o->no_pivot, &cerr));
+	/* runc creates a missing cwd; now, inside the new root and before it may turn read-only */
+	if (mkdir_p(s->process->cwd, 0755, &cerr) < 0)
+		CHILD_CHECK(j, err_wrap(&cerr, "create cwd %s", s->process->cwd));
 	if (setsid() < 0)
 		CHILD_CHECK(j, err_sys(&cerr, "setsid"));
 	if (s->process->terminal) {
@@ -221,7 +224,7 @@ create_child_main(struct create_job *j)
 	cp.setgroups_allowed = j->setgroups_allowed;
 	cp.sync_sock = j->sock[1];
 	cp.personality = j->spec->linux.has_personality ? j->spec->linux.personality_domain : NULL;
-	cp.keyring_id = j->o->no_new_keyring ? NULL : xasprintf("_ses.%s", j->o->id);
+	cp.keyring_id = j->o->no_new_keyring ? NULL : j->o->id;
 	CHILD_CHECK(j, rt__find_exec(p, path, sizeof(path), &cerr));
 	CHILD_CHECK(j, rt__child_apply_process(&cp, &cerr));
 	CHILD_CHECK(j, rt__sync_send(j->sock[1], RT_SYNC_READY, 0, -1, &cerr));

@@ -88,7 +88,7 @@ exec_child_main(struct exec_job *j)
 	close(j->sock[0]);
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
 	if (getppid() != j->parent)
-		_exit(1);
+		_exit(1); /* the runtime died before we set the death signal */
 	prctl(PR_SET_DUMPABLE, 0);
 	EXEC_CHECK(j, rt__child_stdio(j->o->stdio, &xerr));
 	exec_child_close_fds(j);

@@ -174,9 +174,16 @@ procattr_scheduler_apply(pid_t pid, const struct rt_scheduler *s, struct err *er
 	a.sched_runtime = s->runtime;
 	a.sched_deadline = s->deadline;
 	a.sched_period = s->period;
-	if (sys_sched_setattr(pid, &a, 0) < 0)
-		return err_sys(err, "sched_setattr %s (%d, nice %d, priority %d)",
-		               procattr_policy_name(s->policy), s->policy, s->nice, s->priority);
+	if (sys_sched_setattr(pid, &a, 0) < 0) {
+		bool rt = s->policy == SCHED_FIFO || s->policy == SCHED_RR;
+		err_sys(err, "sched_setattr %s (%d, nice %d, priority %d)",
+			procattr_policy_name(s->policy), s->policy, s->nice, s->priority);
+		if (rt && err->code == EPERM)
+			err_wrap(err, "realtime policy refused (with cgroup v1 realtime group "
+				      "scheduling the container's cgroup needs "
+				      "linux.resources.cpu.realtimeRuntime)");
+		return -1;
+	}
 	return 0;
 }
 
