@@ -102,7 +102,9 @@ fuzz-run: $(FUZZ_RUN:%=$(BUILD)/fuzz/fuzz_%)
 	@set -e; for n in $(FUZZ_RUN); do \
 		work=$(BUILD)/fuzz/work/$$n; \
 		mkdir -p $$work $(BUILD)/fuzz/crashes; \
-		cp -n tests/fuzz/corpus/$$n/* $$work/; \
+		for f in tests/fuzz/corpus/$$n/*; do \
+			[ -e "$$work/$${f##*/}" ] || cp "$$f" "$$work/"; \
+		done; \
 		dict=; if [ -f tests/fuzz/$$n.dict ]; then dict=-dict=tests/fuzz/$$n.dict; fi; \
 		echo "fuzz-run: $$n for $(FUZZ_SECONDS)s on $$work"; \
 		$(BUILD)/fuzz/fuzz_$$n -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 \
