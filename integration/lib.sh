@@ -321,6 +321,7 @@ cleanup_test() {
 	fi
 	# Processes left in our cgroups (a runtime that failed to clean up), then the cgroups.
 	for c in $(our_cgroups); do
+		# shellcheck disable=SC2044 # pids: no spaces
 		for p in $(find "$c" -name cgroup.procs -exec cat {} + 2>/dev/null); do
 			kill -9 "$p" 2>/dev/null || true
 		done
