@@ -24,10 +24,10 @@ signal_init(const struct rt_state *st, int sig, struct err *err)
 	cleanup_close int pidfd = sys_pidfd_open(st->pid, 0);
 
 	if (pidfd < 0)
-		return errno == ESRCH ? err_set(err, ESRCH, "container %s: process already finished", st->id)
+		return errno == ESRCH ? err_set(err, ESRCH, "cannot kill %s: container not running", st->id)
 				      : err_sys(err, "pidfd_open %d", (int)st->pid);
 	if (!rt__proc_alive(st->pid, st->start_time))
-		return err_set(err, ESRCH, "container %s: process already finished", st->id);
+		return err_set(err, ESRCH, "cannot kill %s: container not running", st->id);
 	if (sys_pidfd_send_signal(pidfd, sig, NULL, 0) < 0)
 		return err_sys(err, "kill %s", st->id);
 	return 0;
@@ -48,7 +48,8 @@ rt_container_kill(const struct rt_ctx *ctx, const char *id, int sig, bool all, s
 		goto out;
 	}
 	if (!all && st->status == RT_STOPPED) {
-		err_set(err, ESRCH, "container %s is not running", id);
+		/* containerd's runc shim maps "container not running" to NotFound: keep the words */
+		err_set(err, ESRCH, "cannot kill %s: container not running", id);
 		goto out;
 	}
 	if (all) {

@@ -11,6 +11,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -191,7 +192,27 @@ create_prepare(struct create_job *j, struct err *err)
 		return -1;
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, j->sock) < 0)
 		return err_sys(err, "socketpair");
+	j->fast = true;
+	for (int k = 0; k < RT_NS_NKINDS; k++)
+		if (j->ns_fds[k] >= 0)
+			j->fast = false;
+	if (j->spec->linux.time_monotonic.has || j->spec->linux.time_boottime.has)
+		j->fast = false;
+	for (int k = RT_HOOK_PRESTART; k <= RT_HOOK_START_CONTAINER; k++)
+		if (j->spec->hooks.n_hooks[k])
+			j->hooks_sync = true;
 	return 0;
+}
+
+/* The first child: in the fast path it is the init, born in its new namespaces. */
+static pid_t
+create_fork(struct create_job *j)
+{
+	if (!j->fast)
+		return fork();
+	return (pid_t)syscall(SYS_clone,
+			      (rt__ns_new_flags(j->spec) & ~CLONE_NEWCGROUP) | SIGCHLD, 0, 0, 0,
+			      0);
 }
 
 static int
@@ -227,6 +248,38 @@ create_handle_seccomp(struct create_job *j, int fd, struct err *err)
 	return rt__sync_send(j->sock[0], RT_SYNC_SECCOMP_ACK, 0, -1, err);
 }
 
+/* Namespaces: the fast path's child already is the init; the slow path's first child joins and
+ * creates namespaces and tells us the init's pid. */
+static int
+create_talk_ns(struct create_job *j, struct err *err)
+{
+	bool userns = rt__ns_new_flags(j->spec) & CLONE_NEWUSER;
+	pid_t who;
+
+	if (cg_add_pid(j->cg, j->c1, err) < 0)
+		return -1;
+	if (j->fast) {
+		j->pid = j->c1;
+		j->c1 = 0;
+		if (userns && (rt__sync_expect(j->sock[0], RT_SYNC_USERMAP, NULL, NULL, err) < 0 ||
+			       rt__userns_write_maps(j->pid, j->spec, err) < 0))
+			return -1;
+		return rt__sync_send(j->sock[0], RT_SYNC_GO, 0, -1, err);
+	}
+	if (rt__sync_send(j->sock[0], RT_SYNC_GO, 0, -1, err) < 0)
+		return -1;
+	if (userns && (rt__sync_expect(j->sock[0], RT_SYNC_USERMAP, &who, NULL, err) < 0 ||
+		       rt__userns_write_maps(who, j->spec, err) < 0 ||
+		       rt__sync_send(j->sock[0], RT_SYNC_USERMAP_ACK, 0, -1, err) < 0))
+		return -1;
+	if (rt__sync_expect(j->sock[0], RT_SYNC_PID, &j->pid, NULL, err) < 0)
+		return -1;
+	if (j->c1 != j->pid)
+		waitpid(j->c1, NULL, 0);
+	j->c1 = 0;
+	return 0;
+}
+
 /* Parent side of the sync protocol, from GO to READY. */
 static int
 create_talk(struct create_job *j, struct err *err)
@@ -235,36 +288,23 @@ create_talk(struct create_job *j, struct err *err)
 	struct rt_sync_msg m;
 	int fd = -1;
 
-	if (cg_add_pid(j->cg, j->c1, err) < 0)
+	if (create_talk_ns(j, err) < 0)
 		return -1;
-	if (rt__sync_send(j->sock[0], RT_SYNC_GO, 0, -1, err) < 0)
-		return -1;
-	if (rt__ns_new_flags(j->spec) & CLONE_NEWUSER) {
-		pid_t who;
-		if (rt__sync_expect(j->sock[0], RT_SYNC_USERMAP, &who, NULL, err) < 0 ||
-		    rt__userns_write_maps(who, j->spec, err) < 0 ||
-		    rt__sync_send(j->sock[0], RT_SYNC_USERMAP_ACK, 0, -1, err) < 0)
-			return -1;
-	}
-	if (rt__sync_expect(j->sock[0], RT_SYNC_PID, &j->pid, NULL, err) < 0)
-		return -1;
-	if (j->c1 != j->pid)
-		waitpid(j->c1, NULL, 0);
-	j->c1 = 0;
 	if (p->has_oom_score_adj && procattr_oom_score_adj_write(j->pid, p->oom_score_adj, err) < 0)
 		return -1;
 	if (j->o->on_pid)
 		j->o->on_pid(j->pid, j->o->on_pid_arg);
-	if (rt__sync_send(j->sock[0], RT_SYNC_PID_ACK, j->pid, -1, err) < 0)
-		return -1;
-	if (rt__sync_expect(j->sock[0], RT_SYNC_HOOKS, NULL, NULL, err) < 0)
-		return -1;
-	j->hook_state = rt__hook_state_json(j->o->id, "creating", j->pid, j->bundle, j->spec);
-	if (rt__hooks_run(j->spec, RT_HOOK_PRESTART, j->hook_state, err) < 0 ||
-	    rt__hooks_run(j->spec, RT_HOOK_CREATE_RUNTIME, j->hook_state, err) < 0)
-		return -1;
-	if (rt__sync_send(j->sock[0], RT_SYNC_HOOKS_ACK, 0, -1, err) < 0)
-		return -1;
+	if (j->hooks_sync) {
+		if (rt__sync_expect(j->sock[0], RT_SYNC_HOOKS, NULL, NULL, err) < 0)
+			return -1;
+		j->hook_state =
+			rt__hook_state_json(j->o->id, "creating", j->pid, j->bundle, j->spec);
+		if (rt__hooks_run(j->spec, RT_HOOK_PRESTART, j->hook_state, err) < 0 ||
+		    rt__hooks_run(j->spec, RT_HOOK_CREATE_RUNTIME, j->hook_state, err) < 0)
+			return -1;
+		if (rt__sync_send(j->sock[0], RT_SYNC_HOOKS_ACK, j->pid, -1, err) < 0)
+			return -1;
+	}
 	for (;;) {
 		if (rt__sync_recv(j->sock[0], &m, &fd, err) < 0)
 			return -1;
@@ -312,21 +352,11 @@ create_save(struct create_job *j, struct err *err)
 	return 0;
 }
 
-/* Lets the init drop its death signal, and waits until it has (it closes the socket). */
+/* The state is saved: the init may go on to wait for start. */
 static int
 create_release(struct create_job *j, struct err *err)
 {
-	char c;
-	ssize_t n;
-
-	if (rt__sync_send(j->sock[0], RT_SYNC_READY_ACK, 0, -1, err) < 0)
-		return -1;
-	do
-		n = recv(j->sock[0], &c, 1, 0);
-	while (n < 0 && errno == EINTR);
-	if (n != 0)
-		return err_set(err, EPROTO, "sync: container init did not close its socket");
-	return 0;
+	return rt__sync_send(j->sock[0], RT_SYNC_READY_ACK, 0, -1, err);
 }
 
 /* Undo everything a failed create made; then free the job. */
@@ -390,7 +420,7 @@ rt_container_create(const struct rt_ctx *ctx, const struct rt_create_opts *o, pi
 		goto out;
 	j.parent = getpid();
 	rt__block_signals(&old);
-	j.c1 = fork();
+	j.c1 = create_fork(&j);
 	if (j.c1 == 0)
 		create_child_main(&j);
 	sigprocmask(SIG_SETMASK, &old, NULL);

@@ -36,6 +36,8 @@ struct create_job {
 	pid_t pid;    /* the container init */
 	int last_cap;
 	bool setgroups_allowed;
+	bool fast;	 /* one clone(2) with the namespace flags: nothing to join, no offsets */
+	bool hooks_sync; /* some hook runs during create or start: child and runtime meet */
 	char *hook_state; /* owned: state JSON for the creating-phase hooks */
 };
 

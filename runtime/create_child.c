@@ -57,22 +57,11 @@ child_close_fds(struct create_job *j, struct err *err)
 	return 0;
 }
 
+/* Stage 1 (slow path: namespaces to join by path, or time offsets to write before anyone
+ * enters the time namespace): join, create, then fork the init as our sibling when a pid or
+ * time namespace only applies to children. Returns in the process that is to become the init. */
 static void
-child_death_signal(struct create_job *j)
-{
-	pid_t ppid;
-
-	prctl(PR_SET_PDEATHSIG, SIGKILL);
-	/* 0: our parent is outside our new pid namespace (the init, cloned with CLONE_PARENT) */
-	ppid = getppid();
-	if (ppid != j->parent && ppid != 0)
-		_exit(1); /* the runtime died before we set the death signal */
-	prctl(PR_SET_DUMPABLE, 0);
-}
-
-/* Stage 1: namespaces. Returns in the process that is to become the init. */
-static void
-child_namespaces(struct create_job *j)
+child_namespaces_slow(struct create_job *j)
 {
 	int flags = rt__ns_new_flags(j->spec);
 	bool need_fork;
@@ -107,7 +96,24 @@ child_namespaces(struct create_job *j)
 		CHILD_CHECK(j, rt__sync_send(j->sock[1], RT_SYNC_PID, pid, -1, &cerr));
 		_exit(0);
 	}
-	child_death_signal(j);
+	prctl(PR_SET_DUMPABLE, 0);
+}
+
+/* Fast path: clone(2) already made every new namespace but the cgroup one; the runtime moves
+ * us into the cgroup (and writes our id maps) before GO. */
+static void
+child_namespaces_fast(struct create_job *j)
+{
+	int flags = rt__ns_new_flags(j->spec);
+
+	if (flags & CLONE_NEWUSER)
+		CHILD_CHECK(j, rt__sync_send(j->sock[1], RT_SYNC_USERMAP, 0, -1, &cerr));
+	CHILD_CHECK(j, rt__sync_expect(j->sock[1], RT_SYNC_GO, NULL, NULL, &cerr));
+	if ((flags & CLONE_NEWUSER) && (setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0))
+		CHILD_CHECK(j, err_sys(&cerr, "become root in the user namespace"));
+	prctl(PR_SET_DUMPABLE, 0);
+	if ((flags & CLONE_NEWCGROUP) && sys_unshare(CLONE_NEWCGROUP) < 0)
+		CHILD_CHECK(j, err_sys(&cerr, "unshare cgroup namespace"));
 }
 
 static int
@@ -141,7 +147,7 @@ child_uts(const struct rt_spec *s, struct err *err)
 
 /* Before pivot_root: mounts, hostname, sysctls, hooks; the host's /proc is still reachable. */
 static void
-child_rootfs(struct create_job *j, pid_t pid)
+child_rootfs(struct create_job *j, pid_t *pid)
 {
 	const struct rt_spec *s = j->spec;
 	struct mount_env env;
@@ -153,10 +159,13 @@ child_rootfs(struct create_job *j, pid_t pid)
 	CHILD_CHECK(j, mount_rootfs_prepare(s, j->rootfs, &env, &cerr));
 	CHILD_CHECK(j, child_uts(s, &cerr));
 	CHILD_CHECK(j, child_sysctl(s, &cerr));
-	CHILD_CHECK(j, rt__sync_send(j->sock[1], RT_SYNC_HOOKS, 0, -1, &cerr));
-	CHILD_CHECK(j, rt__sync_expect(j->sock[1], RT_SYNC_HOOKS_ACK, NULL, NULL, &cerr));
-	state = rt__hook_state_json(j->o->id, "creating", pid, j->bundle, s);
-	CHILD_CHECK(j, rt__hooks_run(s, RT_HOOK_CREATE_CONTAINER, state, &cerr));
+	if (j->hooks_sync) {
+		/* the runtime runs prestart and createRuntime now; the ack brings our pid */
+		CHILD_CHECK(j, rt__sync_send(j->sock[1], RT_SYNC_HOOKS, 0, -1, &cerr));
+		CHILD_CHECK(j, rt__sync_expect(j->sock[1], RT_SYNC_HOOKS_ACK, pid, NULL, &cerr));
+		state = rt__hook_state_json(j->o->id, "creating", *pid, j->bundle, s);
+		CHILD_CHECK(j, rt__hooks_run(s, RT_HOOK_CREATE_CONTAINER, state, &cerr));
+	}
 	CHILD_CHECK(j, mount_rootfs_pivot(j->rootfs, j->o->no_pivot, &cerr));
 	/* runc creates a missing cwd; now, inside the new root and before it may turn read-only */
 	if (mkdir_p(s->process->cwd, 0755, &cerr) < 0)
@@ -210,16 +219,20 @@ create_child_main(struct create_job *j)
 	const struct rt_process *p = j->spec->process;
 	struct rt_child_proc cp = {.proc = p, .last_cap = j->last_cap};
 	char path[PATH_MAX];
-	pid_t pid;
+	pid_t pid = 0;
 
+	/* No death signal: every wait below is on the sync socket, which reads EOF (and so ends
+	 * us) when the runtime dies; the last one is READY_ACK, after the state is saved. */
 	rt__child_reset_signals();
 	close(j->sock[0]);
-	child_death_signal(j);
+	prctl(PR_SET_DUMPABLE, 0);
 	CHILD_CHECK(j, rt__child_stdio(j->o->stdio, &cerr));
 	CHILD_CHECK(j, child_close_fds(j, &cerr));
-	child_namespaces(j);
-	CHILD_CHECK(j, rt__sync_expect(j->sock[1], RT_SYNC_PID_ACK, &pid, NULL, &cerr));
-	child_rootfs(j, pid);
+	if (j->fast)
+		child_namespaces_fast(j);
+	else
+		child_namespaces_slow(j);
+	child_rootfs(j, &pid);
 	cp.seccomp = j->has_seccomp ? &j->seccomp : NULL;
 	cp.setgroups_allowed = j->setgroups_allowed;
 	cp.sync_sock = j->sock[1];
@@ -228,10 +241,8 @@ create_child_main(struct create_job *j)
 	CHILD_CHECK(j, rt__find_exec(p, path, sizeof(path), &cerr));
 	CHILD_CHECK(j, rt__child_apply_process(&cp, &cerr));
 	CHILD_CHECK(j, rt__sync_send(j->sock[1], RT_SYNC_READY, 0, -1, &cerr));
-	/* keep the death signal until the runtime has saved the state: a runtime that dies
-	 * before that takes us with it; after it, we must outlive `husk create` */
+	/* wait until the state is saved: if the runtime dies first, EOF ends us here */
 	CHILD_CHECK(j, rt__sync_expect(j->sock[1], RT_SYNC_READY_ACK, NULL, NULL, &cerr));
-	prctl(PR_SET_PDEATHSIG, 0);
 	close(j->sock[1]);
 	child_wait_start(j, pid, &cp);
 	rt__child_exec(p, path, &cerr);

@@ -110,7 +110,6 @@ exec_child_main(struct exec_job *j)
 	}
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
 	prctl(PR_SET_DUMPABLE, 0);
-	EXEC_CHECK(j, rt__sync_expect(j->sock[1], RT_SYNC_PID_ACK, NULL, NULL, &xerr));
 	if (fchdir(j->rootfd) < 0 || chroot(".") < 0)
 		EXEC_CHECK(j, err_sys(&xerr, "enter the container's root"));
 	close(j->rootfd);
@@ -205,8 +204,6 @@ exec_talk(struct exec_job *j, struct err *err)
 	j->c1 = 0;
 	if (j->o->on_pid)
 		j->o->on_pid(j->pid, j->o->on_pid_arg);
-	if (rt__sync_send(j->sock[0], RT_SYNC_PID_ACK, j->pid, -1, err) < 0)
-		return -1;
 	for (;;) {
 		if (rt__sync_recv(j->sock[0], &m, &fd, err) < 0)
 			return err->code == EPIPE ? (err_clear(err), 0) : -1;

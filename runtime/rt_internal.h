@@ -56,16 +56,14 @@ enum rt_sync_type {
 	RT_SYNC_USERMAP,     /* child: write my uid/gid maps (pid = who) */
 	RT_SYNC_USERMAP_ACK, /* parent: maps written */
 	RT_SYNC_PID,	     /* child: the container process is pid (in the parent's pid ns) */
-	RT_SYNC_PID_ACK,     /* parent: pid registered (oom_score_adj etc. done) */
 	RT_SYNC_HOOKS,	     /* child: mounts done, run prestart + createRuntime */
-	RT_SYNC_HOOKS_ACK,   /* parent: hooks done */
+	RT_SYNC_HOOKS_ACK,   /* parent: hooks done; pid = the init's pid (for hook state) */
 	RT_SYNC_CONSOLE,     /* child: pty master attached */
 	RT_SYNC_SECCOMP,     /* child: seccomp notify fd attached */
 	RT_SYNC_SECCOMP_ACK, /* parent: passed to the listener */
 	RT_SYNC_READY,	     /* child: set up, waiting for start */
 	RT_SYNC_AFFINITY,    /* exec child: initial CPU affinity applied, move me */
-	RT_SYNC_READY_ACK,   /* parent: state saved; the child drops its death signal and
-			      * closes the socket, which the parent waits for */
+	RT_SYNC_READY_ACK,   /* parent: state saved; the init may wait for start */
 	RT_SYNC_ERR,	     /* child: failed, err holds why */
 };
 
