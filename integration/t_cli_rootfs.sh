@@ -190,7 +190,7 @@ add_mount('/evil2/sub', 'tmpfs', 'tmpfs', ['size=1m'])"
 	run_ctr "$T/b" "$CID"
 	local rc=$RC
 	host_mounts >"$T/after"
-	check_eq "$(diff "$T/.snap_mounts" "$T/after" || true)" "" "host mounts after the run"
+	check_eq "$(new_mounts "$T/.snap_mounts" "$T/after")" "" "new host mounts after the run"
 	check_eq "$(ls /etc | md5sum)" "$hostetc" "host /etc listing"
 	[ ! -e "$esc" ] || { rm -rf "$esc"; fail "a mount target was created on the host: $esc"; }
 	check_nofile /tmp/upmnt "host /tmp/upmnt"
