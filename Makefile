@@ -36,6 +36,7 @@ include runtime/module.mk
 -include shim/module.mk
 include tests/module.mk
 -include integration/module.mk
+-include integration/bench/*.mk
 
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)

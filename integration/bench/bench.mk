@@ -1,0 +1,7 @@
+# `make bench`: benchmarks (root; not tests). Each bench_*.sh adds its target as a prerequisite.
+.PHONY: bench-cli
+bench: bench-cli
+
+# husk vs crun vs runc: /bin/true containers through each CLI (integration/bench/bench_cli.sh).
+bench-cli: $(BUILD)/husk
+	integration/bench/bench_cli.sh $(BUILD)
