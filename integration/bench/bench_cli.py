@@ -16,6 +16,7 @@ includes the runtime, its helpers and the container process itself.
 import argparse
 import ctypes
 import os
+import random
 import resource
 import statistics
 import sys
@@ -168,6 +169,7 @@ def main():
     ap.add_argument("--n", type=int, default=100, help="containers per runtime, mode run")
     ap.add_argument("--phases", type=int, default=50, help="containers per runtime, mode phases")
     ap.add_argument("--warmup", type=int, default=3)
+    ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--ratios", default="husk/crun,husk/runc",
                     help="comma-separated A/B pairs of runtime names")
     ap.add_argument("runtime", nargs="+", help="NAME=BINARY:BUNDLE:ROOT[:MNTNS]")
@@ -180,15 +182,19 @@ def main():
         for i in range(a.warmup):
             r.call("run", "--bundle", r.bundle, "warm%d" % i)
     reap_orphans()
-    n = len(rts)
-    for i in range(a.n):  # rotate the order each round to spread drift evenly
-        for j in range(n):
-            rts[(i + j) % n].run_one("r%d" % i)
+    # Rounds: each runtime once per round, in a fresh random order (fixed seed), so drift is
+    # spread evenly and no runtime always follows the same one (a runtime's deferred kernel
+    # work, e.g. cgroup teardown in kworkers, lands on whoever runs next).
+    rng = random.Random(a.seed)
+    for i in range(a.n):
+        for r in rng.sample(rts, len(rts)):
+            r.run_one("r%d" % i)
     for i in range(a.phases):
-        for j in range(n):
-            rts[(i + j) % n].phases_one("p%d" % i)
+        for r in rng.sample(rts, len(rts)):
+            r.phases_one("p%d" % i)
     print("containers: %d per runtime with `run`, %d with create/start/delete (rounds "
-          "interleaved, order rotated), after %d warm-up runs each" % (a.n, a.phases, a.warmup))
+          "interleaved, random order per round), after %d warm-up runs each"
+          % (a.n, a.phases, a.warmup))
     for r in rts:
         print("  %-14s %s%s" % (r.name, r.binary, " (private mount ns)" if r.ns_fd >= 0 else ""))
     report(rts, [x for x in a.ratios.split(",") if x])
