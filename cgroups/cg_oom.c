@@ -1,7 +1,9 @@
 /* cg_oom: OOM notifications as one pollable fd.
  * v1: an eventfd registered with "<eventfd> <fd of memory.oom_control>" in cgroup.event_control;
  *     the kernel signals it on every OOM of the cgroup, and once more when the cgroup is removed.
- * v2: inotify IN_MODIFY on memory.events; the oom_kill counter tells how many kills happened. */
+ * v2: inotify IN_MODIFY on memory.events; the oom_kill counter tells how many kills happened.
+ *     kernfs sends no inotify event when a cgroup is removed, so cgroup.events is watched too:
+ *     "populated 0" (no process left) ends the watch, as runc and containerd do. */
 #include "cg_internal.h"
 
 #include <errno.h>
@@ -20,6 +22,7 @@ struct cg_oom {
 	bool is_v2;
 	int fd;		  /* owned: eventfd (v1) or inotify (v2) */
 	int control_fd;	  /* owned: v1 memory.oom_control, kept open for the registration */
+	int events_wd;	  /* v2: the inotify watch of cgroup.events */
 	char *dir;	  /* owned: the cgroup directory */
 	uint64_t last;	  /* v2: oom_kill count seen so far */
 };
@@ -65,9 +68,11 @@ int
 cg__oom_open_v2(const char *dir, struct cg_oom **out, struct err *err)
 {
 	cleanup_free char *events = cg__join(dir, "memory.events");
+	cleanup_free char *cgevents = cg__join(dir, "cgroup.events");
 	cleanup_close int ifd = -1;
 	struct cg_oom *w;
 	uint64_t count;
+	int wd;
 
 	if (read_oom_kill(dir, &count, err) < 0)
 		return -1;
@@ -76,10 +81,14 @@ cg__oom_open_v2(const char *dir, struct cg_oom **out, struct err *err)
 		return err_sys(err, "inotify_init1");
 	if (inotify_add_watch(ifd, events, IN_MODIFY) < 0)
 		return err_sys(err, "inotify_add_watch %s", events);
+	wd = inotify_add_watch(ifd, cgevents, IN_MODIFY);
+	if (wd < 0)
+		return err_sys(err, "inotify_add_watch %s", cgevents);
 	w = xcalloc(1, sizeof(*w));
 	w->is_v2 = true;
 	w->fd = take_fd(&ifd);
 	w->control_fd = -1;
+	w->events_wd = wd;
 	w->dir = xstrdup(dir);
 	w->last = count;
 	*out = w;
@@ -110,12 +119,25 @@ check_v1(struct cg_oom *w, uint64_t *n_oom, bool *gone, struct err *err)
 	return 0;
 }
 
+/* cgroup.events "populated"; -1 when it cannot be read (the cgroup is going away). */
+static int
+populated_of(const char *dir, uint64_t *out)
+{
+	cleanup_free char *text = NULL;
+	struct err e = {0};
+
+	if (cg__read(dir, "cgroup.events", &text, &e) < 0 || cg__kv_get(text, "populated", out) < 0)
+		return -1;
+	return 0;
+}
+
 static int
 check_v2(struct cg_oom *w, uint64_t *n_oom, bool *gone, struct err *err)
 {
 	char buf[4096] __attribute__((aligned(__alignof__(struct inotify_event))));
 	struct err e = {0};
-	uint64_t count;
+	uint64_t count, populated = 1;
+	bool cg_changed = false;
 	ssize_t n;
 
 	while ((n = read(w->fd, buf, sizeof(buf))) > 0) {
@@ -123,6 +145,8 @@ check_v2(struct cg_oom *w, uint64_t *n_oom, bool *gone, struct err *err)
 			struct inotify_event *ev = (struct inotify_event *)p;
 			if (ev->mask & (IN_IGNORED | IN_DELETE_SELF))
 				*gone = true;
+			if (ev->wd == w->events_wd)
+				cg_changed = true;
 			p += sizeof(*ev) + ev->len;
 		}
 	}
@@ -138,6 +162,9 @@ check_v2(struct cg_oom *w, uint64_t *n_oom, bool *gone, struct err *err)
 	}
 	*n_oom = count > w->last ? count - w->last : 0;
 	w->last = count;
+	/* The kills are counted first: the last process's OOM kill empties the cgroup too. */
+	if (cg_changed && populated_of(w->dir, &populated) == 0 && populated == 0)
+		*gone = true;
 	return 0;
 }
 

@@ -316,7 +316,8 @@ int cg_oom_open(const struct cg *cg, struct cg_oom **out, struct err *err);
 /* Non-blocking, CLOEXEC; poll for readability. Borrowed. */
 int cg_oom_fd(const struct cg_oom *w);
 /* Call when the fd is readable: drains it; *n_oom = OOM kills (v2) or OOM notifications (v1)
- * since the last call; *gone = the cgroup was removed (stop watching). */
+ * since the last call; *gone = the cgroup was removed, or (v2) has no process left (stop
+ * watching: kernfs gives no inotify event on removal; runc ends its watch the same way). */
 int cg_oom_check(struct cg_oom *w, uint64_t *n_oom, bool *gone, struct err *err);
 void cg_oom_close(struct cg_oom *w);
 

@@ -492,6 +492,7 @@ oom_inotify(void **state)
 	assert_int_equal(err.code, ENOENT);
 	assert_non_null(strstr(err.msg, "k/c1/memory.events"));
 	tcg_file(f->tmp, "k/c1/memory.events", "low 0\nhigh 0\nmax 3\noom 1\noom_kill 1\n");
+	tcg_file(f->tmp, "k/c1/cgroup.events", "populated 1\nfrozen 0\n");
 	assert_int_equal(cg_oom_open(cg, &w, &err), 0);
 	pfd.fd = cg_oom_fd(w), pfd.events = POLLIN;
 	assert_int_equal(poll(&pfd, 1, 0), 0);
@@ -506,7 +507,23 @@ oom_inotify(void **state)
 	tcg_file(f->tmp, "k/c1/memory.events", "low 0\nhigh 0\nmax 10\noom 3\noom_kill 3\n");
 	assert_int_equal(cg_oom_check(w, &n, &gone, &err), 0);
 	assert_int_equal(n, 0);
+	/* cgroup.events changes, processes remain (frozen): still watching */
+	tcg_file(f->tmp, "k/c1/cgroup.events", "populated 1\nfrozen 1\n");
+	assert_int_equal(poll(&pfd, 1, 1000), 1);
+	assert_int_equal(cg_oom_check(w, &n, &gone, &err), 0);
+	assert_false(gone);
+	/* the last process is OOM-killed: the kill is counted, and the watch ends (kernfs says
+	 * nothing when the directory goes) */
+	tcg_file(f->tmp, "k/c1/memory.events", "low 0\nhigh 0\nmax 11\noom 4\noom_kill 4\n");
+	tcg_file(f->tmp, "k/c1/cgroup.events", "populated 0\nfrozen 0\n");
+	assert_int_equal(poll(&pfd, 1, 1000), 1);
+	assert_int_equal(cg_oom_check(w, &n, &gone, &err), 0);
+	assert_int_equal(n, 1);
+	assert_true(gone);
+	cg_oom_close(w);
 	/* the cgroup goes away */
+	assert_int_equal(cg_oom_open(cg, &w, &err), 0);
+	pfd.fd = cg_oom_fd(w);
 	tcg_rm_rel(f->tmp, "k/c1/memory.events");
 	assert_int_equal(poll(&pfd, 1, 1000), 1);
 	assert_int_equal(cg_oom_check(w, &n, &gone, &err), 0);

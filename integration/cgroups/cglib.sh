@@ -1,0 +1,224 @@
+# shellcheck shell=bash
+# integration/cgroups/cglib.sh: shared code of the cgroup tests (t_cg_*.sh). They run on the host
+# (cgroup v1 / hybrid here) and, unchanged, in the qemu guest on cgroup v2
+# (integration/vm/t_vm_cgroup2.sh). Sources ../lib.sh (bundles, runtime wrappers, cleanup, TAP
+# driver) and adds:
+#   CG_MODE          v1, hybrid or v2 (the host's /sys/fs/cgroup)
+#   cgd CTRL [ID]    the container's cgroup directory for a controller (v2: the one directory)
+#   cgr CTRL FILE [ID]   a file of it, read (trailing newline dropped)
+#   cg_has CTRL / need_ctrl CTRL   controller present (v1: mounted; v2: in cgroup.controllers)
+#   check_cg_gone ID     no cgroup directory of container ID left in any hierarchy
+#   blkdev               "MAJ:MIN" of a real disk (from /sys/block)
+#   add_busybox [BUNDLE] copies busybox-static into the rootfs as /bin/busybox and /bin/sh
+# Every script ends with t_no_leftovers (run_cg_tests adds it).
+
+# shellcheck source=../lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/../lib.sh"
+
+# Faster versions of lib.sh helpers (same results): in the qemu guest every process costs tens of
+# milliseconds (TCG) and python3 seconds, so the hot paths use sed and one find.
+status() {
+	rt state "$1" 2>/dev/null | sed -n 's/^ *"status": *"\([a-z]*\)".*/\1/p' | head -1
+}
+ctr_pid() {
+	local p
+	p=$(rt state "$1" | sed -n 's/^ *"pid": *\([0-9]*\).*/\1/p' | head -1)
+	[ -n "$p" ] || fail "no pid in the state of $1"
+	echo "$p"
+}
+procs_under() {
+	find /proc/[0-9]*/root /proc/[0-9]*/cwd /proc/[0-9]*/exe -maxdepth 0 -printf '%l %p\n' \
+		2>/dev/null | awk -v d="$1" '$1 == d || index($1, d "/") == 1 {
+			split($2, a, "/"); print a[3] }' | sort -un
+}
+# mkbundle: the default config.json is written by config.py once per script run, then copied
+# with the cgroupsPath replaced.
+eval "lib_mkbundle() $(declare -f mkbundle | sed 1d)"
+mkbundle() {
+	local b=${1:-$T/b} id=${2:-$CID} rc=0
+	if [ ! -s "$TB/.config.json" ]; then
+		lib_mkbundle "$b" "$id" || return
+		sed "s|\"/$CG_PARENT/$id\"|\"@CGPATH@\"|" "$b/config.json" >"$TB/.config.json"
+		return
+	fi
+	# lib_mkbundle runs `python3 config.py default FILE CGPATH`: served from the copy.
+	python3() { sed "s|@CGPATH@|$4|" "$TB/.config.json" >"$3"; }
+	lib_mkbundle "$b" "$id" || rc=$?
+	unset -f python3
+	return $rc
+}
+
+# lib.sh's cleanup after each test, preceded by a leak check: once the runtime deleted the test's
+# containers, no cgroup may remain below our parents ($TB/.leaks; t_no_leftovers reports them).
+eval "lib_cleanup_test() $(declare -f cleanup_test | sed 1d)"
+cleanup_test() {
+	local id c sub
+	if [ -n "$ROOT" ] && [ -n "$TB" ]; then
+		for id in $(rt list -q 2>/dev/null) $(ls -A "$ROOT" 2>/dev/null); do
+			timeout 20 "$RUNTIME" --root "$ROOT" delete -f "$id" >/dev/null 2>&1 || true
+		done
+		for c in $(our_cgroups); do
+			sub=$(find "$c" -mindepth 1 -type d 2>/dev/null)
+			[ -z "$sub" ] || echo "after test $TESTNUM:" $sub >>"$TB/.leaks"
+		done
+	fi
+	lib_cleanup_test
+}
+
+CG_ROOT=/sys/fs/cgroup
+if [ -f $CG_ROOT/cgroup.controllers ]; then
+	CG_MODE=v2
+elif [ "$(stat -f -c %T $CG_ROOT/unified 2>/dev/null)" = cgroup2fs ]; then
+	CG_MODE=hybrid
+else
+	CG_MODE=v1
+fi
+
+is_v2() { [ "$CG_MODE" = v2 ]; }
+
+# cg_mnt CTRL: the v1 mount point of CTRL's hierarchy (from mountinfo), "" if not mounted.
+cg_mnt() {
+	awk -v c="$1" '{
+		for (i = 7; i <= NF && $i != "-"; i++) ;
+		if ($(i + 1) != "cgroup") next
+		n = split($(i + 3), o, ",")
+		for (k = 1; k <= n; k++) if (o[k] == c) { print $5; exit }
+	}' /proc/self/mountinfo
+}
+
+cg_has() {
+	if is_v2; then
+		grep -qw -- "$1" $CG_ROOT/cgroup.controllers
+	else
+		[ -n "$(cg_mnt "$1")" ]
+	fi
+}
+
+need_ctrl() {
+	local c
+	for c in "$@"; do
+		cg_has "$c" || skip "no $c controller on this host ($CG_MODE)"
+	done
+}
+
+# The cgroup path of container ID inside a hierarchy (cgroupsPath of the default bundle).
+CG_REL=""
+cg_relpath() {
+	echo "${CG_REL:-/$CG_PARENT}/$1"
+}
+
+cgd() { # cgd CTRL [ID]
+	local id=${2:-$CID}
+	if is_v2; then
+		echo "$CG_ROOT$(cg_relpath "$id")"
+	else
+		echo "$(cg_mnt "$1")$(cg_relpath "$id")"
+	fi
+}
+
+cgr() { # cgr CTRL FILE [ID]
+	local f
+	f=$(cgd "$1" "${3:-$CID}")/$2
+	[ -e "$f" ] || fail "$f: missing"
+	cat "$f"
+}
+
+# check_cgr CTRL FILE WANT [ID]: the file's content (whitespace squeezed) is WANT.
+check_cgr() {
+	local got
+	got=$(cgr "$1" "$2" "${4:-$CID}" | tr -s ' \n' ' ' | sed 's/ $//')
+	check_eq "$got" "$3" "$(cgd "$1" "${4:-$CID}")/$2"
+}
+
+# cg_mounts: every cgroup / cgroup2 mount point under /sys/fs/cgroup (v1 hierarchies, name=systemd,
+# the unified mount; v2: the root).
+cg_mounts() {
+	awk '{
+		for (i = 7; i <= NF && $i != "-"; i++) ;
+		if (($(i + 1) == "cgroup" || $(i + 1) == "cgroup2") && $5 ~ "^/sys/fs/cgroup") print $5
+	}' /proc/self/mountinfo | sort -u
+}
+
+# cg_dirs_of ID: every existing cgroup directory of container ID, in all hierarchies.
+cg_dirs_of() {
+	local m d
+	for m in $(cg_mounts); do
+		d=$m$(cg_relpath "$1")
+		[ -d "$d" ] && echo "$d"
+	done
+	return 0
+}
+
+check_cg_gone() { # check_cg_gone ID
+	local left
+	left=$(cg_dirs_of "$1")
+	[ -z "$left" ] || fail "cgroup of $1 left behind: $left"
+}
+
+# delete_check ID: `delete -f` through the runtime, then no cgroup of ID may remain.
+delete_check() {
+	rt_ok delete -f "$1"
+	check_cg_gone "$1"
+}
+
+# blkdev: MAJ:MIN of a whole disk that is not a loop, ram, zram or nbd device.
+blkdev() {
+	local d
+	for d in /sys/block/*; do
+		case ${d##*/} in loop* | ram* | zram* | nbd* | sr* | fd*) continue ;; esac
+		[ -r "$d/dev" ] && { cat "$d/dev"; return 0; }
+	done
+	return 1
+}
+
+add_busybox() {
+	local b=${1:-$T/b} bb
+	bb=$(command -v busybox) || skip "busybox missing (busybox-static)"
+	mkdir -p "$b/rootfs/bin"
+	cp "$bb" "$b/rootfs/bin/busybox"
+	ln -sf busybox "$b/rootfs/bin/sh"
+}
+
+# shares -> cpu.weight, as runc >= 1.3 and crun: 1024 -> 100, on a log scale
+# (10^((l^2 + 125 l) / 612 - 7/34), l = log2(shares), rounded up; [2, 262144] -> [1, 10000]).
+shares_to_weight() {
+	python3 -c 'import math, sys
+s = int(sys.argv[1])
+l = math.log2(s) if 2 < s < 262144 else 0
+print(1 if s <= 2 else 10000 if s >= 262144 else math.ceil(10 ** ((l * l + 125 * l) / 612 - 7 / 34)))' "$1"
+}
+
+# blkio weight -> io.weight (runc: 1 + ((weight - 10) * 9999) / 990)
+blkio_to_io_weight() {
+	echo $((1 + (($1 - 10) * 9999) / 990))
+}
+
+# events_stats ID CODE: runs `events --stats` and python CODE on it (d = the event).
+events_stats() {
+	local id=$1
+	shift
+	rt events --stats "$id" >"$T/stats.json" 2>"$T/stats.err" ||
+		fail "events --stats $id: $(cat "$T/stats.err")"
+	py_json "$@" <"$T/stats.json"
+}
+
+# The last test of every script: the runtime removed every cgroup it made for our containers
+# (the parents $CG_PARENT and $CG_PARENT-* are removed here: runc leaves parents too), and
+# nothing of this script is left under /sys/fs/cgroup.
+t_no_leftovers() {
+	local c left=""
+	[ ! -s "$TB/.leaks" ] || fail "the runtime left container cgroups: $(cat "$TB/.leaks")"
+	for c in $(our_cgroups); do
+		left="$left $(find "$c" -mindepth 1 -type d 2>/dev/null)"
+	done
+	[ -z "${left// /}" ] || fail "container cgroups left behind:$left"
+	for c in $(our_cgroups); do
+		rmdir "$c" || fail "rmdir $c"
+	done
+	left=$(find $CG_ROOT -maxdepth 4 -name "$CG_PARENT*" 2>/dev/null)
+	[ -z "$left" ] || fail "left under $CG_ROOT: $left"
+}
+
+run_cg_tests() {
+	run_tests "$@" t_no_leftovers
+}
