@@ -1,5 +1,6 @@
 #include "serve.h"
 
+#include <malloc.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -71,6 +72,7 @@ serve_run(const struct shim_args *a, int listen_fd, const char *socket_path)
 	svc_set_shutdown_cb(svc, serve_on_shutdown, &sv);
 	loop_set_stop_cb(sv.loop, serve_on_signal, &sv);
 	log_debug("serving on %s", socket_path);
+	malloc_trim(0); /* what `start` parsed before the fork is garbage here */
 	if (loop_run(sv.loop, &err) < 0) {
 		log_error("serve: %s", err.msg);
 		goto out;

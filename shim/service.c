@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <malloc.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -370,6 +371,9 @@ svc_create(struct ttrpc_call *call, const ProtobufCMessage *req, void *arg)
 	svc_publish_create(s, c, r);
 	resp.pid = (uint32_t)c->init->pid;
 	ttrpc_call_reply(call, &resp.base);
+	/* Create's peak (spec, seccomp, cgroup parsing) is freed: give the pages back, since a
+	 * shim lives as long as its containers and its memory is multiplied by their number. */
+	malloc_trim(0);
 }
 
 /* --- Start --- */
