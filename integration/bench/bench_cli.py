@@ -56,6 +56,7 @@ class Runtime:
         self.ns_fd = os.open(parts[3], os.O_RDONLY | os.O_CLOEXEC) if len(parts) > 3 else -1
         self.host_ns = host_ns
         self.run_ms, self.run_cpu = [], []
+        self.sparse_ms, self.sparse_cpu = [], []
         self.phase_ms = {"create": [], "start": [], "exit": [], "delete": [], "total": []}
         self.phase_cpu = []
         self.errlog = os.path.join(self.root, "stderr")
@@ -85,12 +86,12 @@ class Runtime:
             raise RuntimeError("%s %s: wait status %d: %s" % (self.name, " ".join(args), status, msg))
         return t
 
-    def run_one(self, cid):
+    def run_one(self, cid, sparse=False):
         c0 = cpu_children()
         t = self.call("run", "--bundle", self.bundle, cid)
         reap_orphans()
-        self.run_ms.append(t * 1e3)
-        self.run_cpu.append((cpu_children() - c0) * 1e3)
+        (self.sparse_ms if sparse else self.run_ms).append(t * 1e3)
+        (self.sparse_cpu if sparse else self.run_cpu).append((cpu_children() - c0) * 1e3)
 
     def phases_one(self, cid):
         pidfile = os.path.join(self.root, "pid")
@@ -135,6 +136,15 @@ def report(rts, ratios):
             m, md, p9, mn = summary(r.run_ms)
             print("  %-14s %8.2f %8.2f %8.2f %8.2f   %9.2f %9.2f" % (
                 r.name, m, md, p9, mn, statistics.mean(r.run_cpu), statistics.median(r.run_cpu)))
+    if any(r.sparse_ms for r in rts):
+        print("\nsparse `run`s, one container at a time after an idle gap, ms:")
+        print("  %-14s %8s %8s %8s %8s   %9s" % ("runtime", "mean", "median", "p90", "min",
+                                                "cpu mean"))
+        for r in rts:
+            if r.sparse_ms:
+                m, md, p9, mn = summary(r.sparse_ms)
+                print("  %-14s %8.2f %8.2f %8.2f %8.2f   %9.2f" % (
+                    r.name, m, md, p9, mn, statistics.mean(r.sparse_cpu)))
     if any(r.phase_ms["total"] for r in rts):
         print("\nper phase (median ms; exit = start returned -> init reaped):")
         print("  %-14s %8s %8s %8s %8s %8s   %9s" % ("runtime", "create", "start", "exit",
@@ -162,12 +172,19 @@ def report(rts, ratios):
                 "%s %.2fx" % (k, statistics.median(x.phase_ms[k]) / statistics.median(y.phase_ms[k]))
                 for k in ("create", "start", "delete"))
         print(line)
+        if x.sparse_ms and y.sparse_ms:
+            print("  %s sparse: wall mean %.2fx, median %.2fx" % (
+                pair, statistics.mean(x.sparse_ms) / statistics.mean(y.sparse_ms),
+                statistics.median(x.sparse_ms) / statistics.median(y.sparse_ms)))
 
 
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--n", type=int, default=100, help="containers per runtime, mode run")
     ap.add_argument("--phases", type=int, default=50, help="containers per runtime, mode phases")
+    ap.add_argument("--sparse", type=int, default=0,
+                    help="containers per runtime run one at a time after an idle gap")
+    ap.add_argument("--gap", type=float, default=0.2, help="the idle gap, seconds")
     ap.add_argument("--warmup", type=int, default=3)
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--ratios", default="husk/crun,husk/runc",
@@ -192,9 +209,13 @@ def main():
     for i in range(a.phases):
         for r in rng.sample(rts, len(rts)):
             r.phases_one("p%d" % i)
-    print("containers: %d per runtime with `run`, %d with create/start/delete (rounds "
-          "interleaved, random order per round), after %d warm-up runs each"
-          % (a.n, a.phases, a.warmup))
+    for i in range(a.sparse):
+        for r in rng.sample(rts, len(rts)):
+            time.sleep(a.gap)
+            r.run_one("s%d" % i, sparse=True)
+    print("containers: %d per runtime with `run` back to back, %d with create/start/delete, "
+          "%d sparse `run`s (%.0f ms idle before each); rounds interleaved, random order per "
+          "round, after %d warm-up runs each" % (a.n, a.phases, a.sparse, a.gap * 1e3, a.warmup))
     for r in rts:
         print("  %-14s %s%s" % (r.name, r.binary, " (private mount ns)" if r.ns_fd >= 0 else ""))
     report(rts, [x for x in a.ratios.split(",") if x])

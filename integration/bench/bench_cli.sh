@@ -5,6 +5,9 @@
 #
 # Usage: integration/bench/bench_cli.sh [BUILD]     (BUILD default build)
 # Env: BENCH_N (100 `run`s per runtime), BENCH_PHASES (50 create/start/delete per runtime),
+#      BENCH_SPARSE (20 `run`s per runtime, each after 200 ms idle: a lone container start pays
+#      for things back-to-back runs share, e.g. the RCU grace period of the first cgroup.procs
+#      write on cgroup v1),
 #      HUSK, CRUN, RUNC (binaries; a missing one is left out),
 #      BENCH_HUSK_NS=0 leaves out the extra "husk-crunns" column (husk in crun's namespace).
 #
@@ -23,6 +26,7 @@ CRUN=${CRUN:-$(command -v crun || true)}
 RUNC=${RUNC:-$(command -v runc || true)}
 N=${BENCH_N:-100}
 PHASES=${BENCH_PHASES:-50}
+SPARSE=${BENCH_SPARSE:-20}
 
 die() {
 	echo "bench_cli: $*" >&2
@@ -100,5 +104,5 @@ fi
 echo "host: $(uname -r), $(nproc) cpus; husk $("$HUSK" --version 2>/dev/null | head -1)" \
 	"$([ -n "$CRUN" ] && "$CRUN" --version | head -1)," \
 	"$([ -n "$RUNC" ] && "$RUNC" --version | head -1)"
-python3 integration/bench/bench_cli.py --n "$N" --phases "$PHASES" \
+python3 integration/bench/bench_cli.py --n "$N" --phases "$PHASES" --sparse "$SPARSE" \
 	--ratios husk/crun,husk/runc,husk-crunns/crun "${specs[@]}"
