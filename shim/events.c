@@ -42,6 +42,8 @@ struct events {
 	uint32_t inflight;       /* stream id of the Forward in flight, 0 = none */
 	bool waiting_retry;
 	bool freeing;
+	int retry_unit_ms; /* attempt N is retried after N units */
+	int timeout_ms;    /* a Forward without an answer by then is a failure */
 };
 
 static void events_kick(struct events *ev);
@@ -182,9 +184,11 @@ events_failed(struct events *ev, const char *why)
 		events_item_free(it);
 		tv.tv_sec = 0;
 	} else {
+		long ms = (long)it->attempts * ev->retry_unit_ms;
 		log_warn("events: publish %s failed (attempt %d): %s", it->topic, it->attempts,
 		         why);
-		tv.tv_sec = it->attempts;
+		tv.tv_sec = ms / 1000;
+		tv.tv_usec = (ms % 1000) * 1000;
 	}
 	ev->waiting_retry = true;
 	evtimer_add(ev->retry, &tv);
@@ -241,7 +245,7 @@ events_kick(struct events *ev)
 	    CONTAINERD__SERVICES__EVENTS__TTRPC__V1__ENVELOPE__INIT;
 	Google__Protobuf__Timestamp ts = GOOGLE__PROTOBUF__TIMESTAMP__INIT;
 	Google__Protobuf__Any any = GOOGLE__PROTOBUF__ANY__INIT;
-	struct timeval tv = {EVENTS_TIMEOUT_MS / 1000, 0};
+	struct timeval tv = {ev->timeout_ms / 1000, (ev->timeout_ms % 1000) * 1000};
 	struct events_item *it = ev->head;
 	struct err err = {0};
 
@@ -276,6 +280,8 @@ events_new(struct event_base *base, const char *address, const char *ns)
 
 	ev->base = base;
 	ev->fd = -1;
+	ev->retry_unit_ms = 1000;
+	ev->timeout_ms = EVENTS_TIMEOUT_MS;
 	ev->ns = xstrdup(ns ? ns : "");
 	if (address && *address) {
 		if (strncmp(address, "unix://", 7) == 0)
@@ -360,4 +366,11 @@ events_drain(struct events *ev, int timeout_ms)
 	while (ev->n > 0 && !expired)
 		event_base_loop(ev->base, EVLOOP_ONCE);
 	event_free(deadline);
+}
+
+void
+events_set_timing(struct events *ev, int retry_unit_ms, int timeout_ms)
+{
+	ev->retry_unit_ms = retry_unit_ms;
+	ev->timeout_ms = timeout_ms;
 }

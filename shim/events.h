@@ -38,6 +38,9 @@ void events_free(struct events *ev);
 void events_publish(struct events *ev, const char *topic, const ProtobufCMessage *msg);
 /* Events not yet delivered (queued or in flight). */
 size_t events_pending(const struct events *ev);
+/* Test hook: the retry delay unit (default 1000 ms: attempt N waits N units) and the Forward
+ * timeout (default EVENTS_TIMEOUT_MS). */
+void events_set_timing(struct events *ev, int retry_unit_ms, int timeout_ms);
 /* Runs the loop until the queue is empty or timeout_ms passed (before exit). */
 void events_drain(struct events *ev, int timeout_ms);
 

@@ -197,8 +197,11 @@ static void
 stdio_fifos_and_closeio(void **state)
 {
 	struct event_base *base = event_base_new();
-	struct stdio_cfg cfg = {.stdin_path = tpath("in"), .stdout_path = tpath("out"),
-				.stderr_path = tpath("err"), .id = "c1", .ns = "default"};
+	struct stdio_cfg cfg = {.stdin_path = tpath("in"),
+	                        .stdout_path = tpath("out"),
+	                        .stderr_path = tpath("err"),
+	                        .id = "c1",
+	                        .ns = "default"};
 	int fds[3], proc[3], in_w, out_r, err_r;
 	struct stdio *io = NULL;
 	struct err err = {0};
@@ -317,11 +320,11 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(pump_splice_pipes),
-		cmocka_unit_test(pump_copy_socket),
-		cmocka_unit_test_setup_teardown(stdio_fifos_and_closeio, setup_dir, remove_dir),
-		cmocka_unit_test_setup_teardown(stdio_file_uri, setup_dir, remove_dir),
-		cmocka_unit_test_setup_teardown(stdio_errors_name_the_path, setup_dir, remove_dir),
+	    cmocka_unit_test(pump_splice_pipes),
+	    cmocka_unit_test(pump_copy_socket),
+	    cmocka_unit_test_setup_teardown(stdio_fifos_and_closeio, setup_dir, remove_dir),
+	    cmocka_unit_test_setup_teardown(stdio_file_uri, setup_dir, remove_dir),
+	    cmocka_unit_test_setup_teardown(stdio_errors_name_the_path, setup_dir, remove_dir),
 	};
 	signal(SIGPIPE, SIG_IGN);
 	return cmocka_run_group_tests(tests, NULL, NULL);

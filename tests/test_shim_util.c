@@ -24,8 +24,17 @@
 static void
 args_containerd_forms(void **state)
 {
-	char *argv[] = {"shim", "-namespace", "k8s.io", "--address=/run/c.sock", "-publish-binary",
-			"/usr/bin/containerd", "-id", "c1", "-debug", "start", NULL};
+	char *argv[] = {"shim",
+	                "-namespace",
+	                "k8s.io",
+	                "--address=/run/c.sock",
+	                "-publish-binary",
+	                "/usr/bin/containerd",
+	                "-id",
+	                "c1",
+	                "-debug",
+	                "start",
+	                NULL};
 	struct shim_args a;
 	struct err err = {0};
 
@@ -87,14 +96,18 @@ sha256_vectors(void **state)
 
 	(void)state;
 	sha256_hex("", 0, hex);
-	assert_string_equal(hex, "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+	assert_string_equal(hex,
+	                    "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
 	sha256_hex("abc", 3, hex);
-	assert_string_equal(hex, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+	assert_string_equal(hex,
+	                    "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
 	sha256_hex("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq", 56, hex);
-	assert_string_equal(hex, "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1");
+	assert_string_equal(hex,
+	                    "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1");
 	memset(million, 'a', 1000000);
 	sha256_hex(million, 1000000, hex);
-	assert_string_equal(hex, "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0");
+	assert_string_equal(hex,
+	                    "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0");
 	free(million);
 }
 
@@ -181,7 +194,7 @@ uri_kinds(void **state)
 	assert_string_equal(u.path, "/var/log/a b.log");
 	stdio_uri_fini(&u);
 	assert_int_equal(stdio_uri_parse("binary:///usr/bin/logger?id=x&tag=a+b&flag", &u, &err),
-			 0);
+	                 0);
 	assert_int_equal(u.kind, STDIO_BINARY);
 	assert_string_equal(u.path, "/usr/bin/logger");
 	assert_string_equal(u.args[0], "id");
@@ -247,8 +260,8 @@ rootfs_long_lowerdir(void **state)
 	(void)state;
 	n = (size_t)sprintf(data, "workdir=/w,lowerdir=");
 	for (int i = 0; i < 120; i++)
-		n += (size_t)sprintf(data + n, "%s/var/lib/containerd/snapshots/%d/fs", i ? ":" : "",
-				     i);
+		n += (size_t)sprintf(data + n, "%s/var/lib/containerd/snapshots/%d/fs",
+		                     i ? ":" : "", i);
 	strcat(data, ",upperdir=/u");
 	rootfs_compact_lowerdir(data, &dir);
 	assert_non_null(dir);
@@ -292,17 +305,17 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(args_containerd_forms),
-		cmocka_unit_test(args_delete_and_bools),
-		cmocka_unit_test(args_errors),
-		cmocka_unit_test(sha256_vectors),
-		cmocka_unit_test(address_scheme),
-		cmocka_unit_test(address_listen_reuse_and_stale),
-		cmocka_unit_test(uri_kinds),
-		cmocka_unit_test(uri_errors),
-		cmocka_unit_test(rootfs_options),
-		cmocka_unit_test(rootfs_long_lowerdir),
-		cmocka_unit_test(proc_state_machine),
+	    cmocka_unit_test(args_containerd_forms),
+	    cmocka_unit_test(args_delete_and_bools),
+	    cmocka_unit_test(args_errors),
+	    cmocka_unit_test(sha256_vectors),
+	    cmocka_unit_test(address_scheme),
+	    cmocka_unit_test(address_listen_reuse_and_stale),
+	    cmocka_unit_test(uri_kinds),
+	    cmocka_unit_test(uri_errors),
+	    cmocka_unit_test(rootfs_options),
+	    cmocka_unit_test(rootfs_long_lowerdir),
+	    cmocka_unit_test(proc_state_machine),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
