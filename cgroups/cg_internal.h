@@ -97,6 +97,10 @@ int cg__plan_pids(const struct cg_resources *r, struct cg_plan *p);
 int cg__plan_cpuset(const struct cg_resources *r, struct cg_plan *p);
 int cg__plan_hugetlb(const struct cg_resources *r, bool v2, struct cg_plan *p, struct err *err);
 int cg__plan_rdma(const struct cg_resources *r, struct cg_plan *p, struct err *err);
+/* EINVAL naming the sizes the kernel has when a hugepageLimits pageSize is not one of the
+ * hugetlb.<size>.<suffix> files of dir (no check when dir is NULL or has no such file). */
+int cg__check_pagesizes(const struct cg_resources *r, const char *dir, const char *suffix,
+			struct err *err);
 /* Runs the plan; dir_of gives the directory for a write's controller (NULL: not available). */
 typedef char *(*cg_dir_fn)(const struct cg *cg, enum cg_controller c);
 int cg__plan_run(const struct cg *cg, const struct cg_plan *p, cg_dir_fn dir_of, struct err *err);

@@ -230,6 +230,37 @@ cg__plan_hugetlb(const struct cg_resources *r, bool v2, struct cg_plan *p, struc
 }
 
 int
+cg__check_pagesizes(const struct cg_resources *r, const char *dir, const char *suffix,
+		    struct err *err)
+{
+	char **have = NULL;
+	int rc = 0;
+
+	if (r->n_hugepages == 0 || dir == NULL)
+		return 0;
+	have = cg__hugepage_sizes(dir, suffix);
+	for (size_t i = 0; rc == 0 && have[0] && i < r->n_hugepages; i++) {
+		const char *want = r->hugepages[i].page_size;
+		bool found = false;
+		char list[128] = "";
+		size_t len = 0;
+
+		for (size_t k = 0; have[k] && !found; k++)
+			found = want && strcmp(have[k], want) == 0;
+		if (found || want == NULL)
+			continue;
+		for (size_t k = 0; have[k] && len < sizeof(list); k++)
+			len += (size_t)snprintf(list + len, sizeof(list) - len, "%s%s", k ? " " : "",
+						have[k]);
+		rc = err_set(err, EINVAL,
+			     "hugepageLimits[%zu]: the kernel has no %s huge pages (it has %s)", i,
+			     want, list);
+	}
+	strv_free(have);
+	return rc;
+}
+
+int
 cg__plan_rdma(const struct cg_resources *r, struct cg_plan *p, struct err *err)
 {
 	for (size_t i = 0; i < r->n_rdma; i++) {

@@ -200,6 +200,11 @@ v1_apply(struct cg *cg, const struct cg_resources *r, bool update, struct err *e
 
 	if (update && check_before_update(cg, r, err) < 0)
 		return -1;
+	if (r->n_hugepages > 0) {
+		cleanup_free char *hp = v1_dir(cg, CG_CTRL_HUGETLB);
+		if (cg__check_pagesizes(r, hp, "limit_in_bytes", err) < 0)
+			return -1;
+	}
 	f.has_memsw = mem && cg__exists(mem, "memory.memsw.limit_in_bytes");
 	f.blkio_bfq = blkio && cg__exists(blkio, "blkio.bfq.weight");
 	if (cg__plan_v1(r, &f, &plan, err) < 0) {

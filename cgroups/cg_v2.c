@@ -191,6 +191,8 @@ v2_apply(struct cg *cg, const struct cg_resources *r, bool update, struct err *e
 
 	if (update && check_before_update(dir, r, err) < 0)
 		return -1;
+	if (cg__check_pagesizes(r, dir, "max", err) < 0)
+		return -1;
 	probe(dir, &f);
 	if (cg__plan_v2(r, &f, &plan, err) < 0) {
 		cg__plan_fini(&plan);

@@ -286,6 +286,26 @@ apply_writes_every_file(void **state)
 	done(cg);
 }
 
+/* A page size the kernel lacks is named with the sizes it has, before anything is written. */
+static void
+apply_unknown_pagesize(void **state)
+{
+	struct fx *f = *state;
+	struct cg *cg = leaf(f);
+	struct cg_hugepage hp[] = {{.page_size = (char *)"2MB", .limit = 2 << 20},
+				   {.page_size = (char *)"1GB", .limit = 1 << 30}};
+	struct cg_resources r = {.hugepages = hp, .n_hugepages = 2};
+	struct err err = {0};
+
+	r.has_pids = true, r.pids.has_limit = true, r.pids.limit = 10;
+	assert_int_equal(cg_apply(cg, &r, &err), -1);
+	assert_int_equal(err.code, EINVAL);
+	assert_non_null(
+		strstr(err.msg, "hugepageLimits[1]: the kernel has no 1GB huge pages (it has 2MB)"));
+	assert_string_equal(wlog, "");
+	done(cg);
+}
+
 static void
 apply_probes_bfq_and_swap(void **state)
 {
@@ -542,6 +562,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(create_skips_refused_controllers, setup, teardown),
 		cmocka_unit_test_setup_teardown(create_fails_cleanly, setup, teardown),
 		cmocka_unit_test_setup_teardown(apply_writes_every_file, setup, teardown),
+		cmocka_unit_test_setup_teardown(apply_unknown_pagesize, setup, teardown),
 		cmocka_unit_test_setup_teardown(apply_probes_bfq_and_swap, setup, teardown),
 		cmocka_unit_test_setup_teardown(update_check_before_update, setup, teardown),
 		cmocka_unit_test_setup_teardown(freeze_and_state, setup, teardown),

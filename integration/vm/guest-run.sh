@@ -110,7 +110,7 @@ main() {
 	setup_cgroups
 	cg_tree >"$out/.cg_before"
 	log "kernel $(uname -r), $(nproc) cpus, $(awk '/MemTotal/ {print $2 " kB"}' /proc/meminfo)"
-	export BUILD=$b CMOCKA_MESSAGE_OUTPUT=TAP
+	export BUILD=$b CMOCKA_MESSAGE_OUTPUT=TAP HUSK_VM=1
 	cd "$HUSK_REPO" || die "cd $HUSK_REPO"
 	# The unit tests that use the real hierarchy (the others run on fake trees, as on the host).
 	for t in test_cg_host test_cg_v1; do

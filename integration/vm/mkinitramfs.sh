@@ -4,7 +4,7 @@
 #   /init                 integration/vm/guest-init.sh (busybox sh): loads the modules, mounts the
 #                         host's root read-only over 9p under a tmpfs overlay, switch_root's to it
 #   /bin/busybox          busybox-static, the only program of the initramfs
-#   /modules/*.ko         virtio, 9p and overlay modules with their dependencies (Debian builds them
+#   /modules/*.ko         virtio, 9p, overlay and loop modules with their dependencies (Debian builds them
 #                         as modules), and /modules/order: the insmod order (dependencies first)
 # The tests themselves (husk, the cmocka binaries, bash, python3) come from the host's root: the
 # guest runs the same Debian 12 userspace, on its own kernel with cgroup v2.
@@ -53,7 +53,7 @@ add_mod() {
 	esac
 	order+=("$m")
 }
-for m in virtio_pci 9pnet_virtio 9p overlay virtio_blk; do
+for m in virtio_pci 9pnet_virtio 9p overlay virtio_blk loop; do
 	add_mod "$m"
 done
 printf '%s\n' "${order[@]}" >"$work/modules/order"
