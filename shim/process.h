@@ -39,6 +39,7 @@ struct proc {
 	enum proc_state state;
 	bool reaped;        /* the reaper collected it; the exit may not be visible yet */
 	bool drain_expired; /* waited long enough for its output */
+	bool stdin_closed;  /* CloseIO arrived (maybe before the process started) */
 	unsigned exit_status;
 	struct timespec exited_at; /* zero until the exit is visible */
 	bool terminal;

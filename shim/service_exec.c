@@ -97,6 +97,8 @@ svc_exec_spawn(struct svc *s, struct container *c, struct proc *p, struct err *e
 	p->spec->terminal = p->terminal;
 	if (stdio_new(s->base, &io, svc__on_drained, p, &p->io, err) < 0)
 		return -1;
+	if (p->stdin_closed)
+		stdio_close_stdin(p->io);
 	stdio_child_fds(p->io, eo.stdio);
 	if (p->terminal)
 		eo.console_fd = &master;
@@ -223,7 +225,10 @@ svc_close_io(struct ttrpc_call *call, const ProtobufCMessage *req, void *arg)
 
 	if (!p)
 		return;
-	if (r->stdin && p->io)
-		stdio_close_stdin(p->io);
+	if (r->stdin) {
+		p->stdin_closed = true;
+		if (p->io)
+			stdio_close_stdin(p->io);
+	}
 	ttrpc_call_reply(call, NULL);
 }

@@ -5,7 +5,7 @@
 cd "$(dirname "$0")/../.." || exit 1
 . integration/containerd/lib.sh
 ctrd_probe
-echo "1..54"
+echo "1..57"
 ctrd_start || { echo "Bail out! containerd did not start"; exit 1; }
 check "busybox image imported" ctrd_import_image
 
@@ -58,6 +58,14 @@ for rt in $HUSK_RT $RUNC_RT; do
 	check "$s: metrics report memory" grep -q '^memory.usage_in_bytes' "$CTRD_DIR/metrics-$s"
 	awk 'NR > 3 && NF { print $1 }' "$CTRD_DIR/metrics-$s" | sort >"$CTRD_DIR/mnames-$s"
 
+	if [ "$s" = husk ]; then
+		out=$(c task checkpoint "$id" 2>&1)
+		check "husk: checkpoint is refused as not implemented" \
+			grep -q 'checkpointing is not supported by husk yet: not implemented' <<<"$out"
+		is "husk: the task still runs after the refused checkpoint" "$(status "$id")" RUNNING
+		out=$(c task kill -s KILL --exec-id nope "$id" 2>&1)
+		check "husk: kill of an unknown exec is NotFound" grep -q 'not found' <<<"$out"
+	fi
 	c task kill "$id"
 	check "$s: kill (SIGTERM) stops the task" wait_status "$id" STOPPED
 	out=$(c task delete "$id" 2>&1)
