@@ -40,8 +40,12 @@ file -L "$bb" | grep -q 'statically linked' || die "$bb is not static (busybox-s
 W=$(mktemp -d /tmp/husk-bench.XXXXXX)
 CG=husk-bench-$$
 HOLDER=
+STATE_MNT=
 cleanup() {
 	local d
+	if [ -n "$STATE_MNT" ]; then
+		umount "$W/run" 2>/dev/null || umount -l "$W/run" 2>/dev/null || true
+	fi
 	if [ -n "$HOLDER" ]; then
 		kill "$HOLDER" 2>/dev/null || true
 		wait "$HOLDER" 2>/dev/null || true
@@ -56,13 +60,19 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
+# State roots on a tmpfs, as /run is on a normal host (here /run is on the ext4 root, where
+# creating the exec FIFO and removing files cost far more). Mounted before crun's namespace is
+# made, so both namespaces see it.
+mkdir -p "$W/run"
+mount -t tmpfs -o mode=0700,size=64m husk-bench "$W/run"
+STATE_MNT=1
 mkdir -p "$W/rootfs/bin" "$W/rootfs"/{proc,dev,sys,tmp}
 cp "$bb" "$W/rootfs/bin/true"
 (cd "$W" && "$HUSK" spec)
 
 # bundle NAME: $W/NAME/config.json; the shared rootfs by absolute path.
 bundle() {
-	mkdir -p "$W/$1" "$W/state-$1"
+	mkdir -p "$W/$1" "$W/run/$1"
 	python3 - "$W/config.json" "$W/$1/config.json" "$W/rootfs" "/$CG/$1" <<'EOF'
 import json, sys
 src, dst, rootfs, cg = sys.argv[1:]
@@ -74,7 +84,7 @@ c["root"] = {"path": rootfs, "readonly": True}
 c["linux"]["cgroupsPath"] = cg
 json.dump(c, open(dst, "w"), indent=1)
 EOF
-	echo "$1=$2:$W/$1:$W/state-$1${3:+:$3}"
+	echo "$1=$2:$W/$1:$W/run/$1${3:+:$3}"
 }
 
 specs=("$(bundle husk "$HUSK")")
