@@ -25,3 +25,11 @@ all: $(SHIM_BIN)
 INSTALL_BINS += $(SHIM_BIN)
 endif
 endif
+
+# shimctl: the ttrpc client the containerd integration tests drive the shim with.
+SHIMCTL := $(BUILD)/integration/shimctl
+$(BUILD)/integration/containerd/shimctl.o: | $(PROTO_GEN_H)
+$(SHIMCTL): $(BUILD)/integration/containerd/shimctl.o $(SHIM_LINK_LIBS)
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $< $(SHIM_LINK_LIBS) $(SHIM_EXT_LIBS)
+test-programs: $(SHIMCTL)

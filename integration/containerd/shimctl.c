@@ -1,0 +1,359 @@
+/* shimctl: a small ttrpc client for tests: talks to a running containerd-shim-husk-v2 the way
+ * containerd does, and can also misbehave on purpose.
+ *   shimctl SOCKET NS state ID [EXEC] | connect ID | pids ID | stats ID | checkpoint ID
+ *          | update ID RESOURCES_JSON | wait-while-state ID   (Wait and State on one conn)
+ *          | garbage                   (a frame of unknown type: that connection only ends)
+ *          | oversize                  (a 5 MiB frame: ResourceExhausted, connection goes on)
+ * Prints one line per answer: "OK ..." or "ERR <code> <message>". Exit 0 unless the socket fails.
+ */
+#include <errno.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include "proto/cgroups/v1/metrics.pb-c.h"
+#include "proto/cgroups/v2/metrics.pb-c.h"
+#include "proto/pb.h"
+#include "proto/task/v2/shim.pb-c.h"
+#include "proto/ttrpc/request.pb-c.h"
+#include "shim/ttrpc_client.h"
+#include "shim/ttrpc_conn.h"
+#include "shim/ttrpc_frame.h"
+
+#define TASK "containerd.task.v2.Task"
+
+struct answer {
+	int done;
+	enum ttrpc_code code;
+	char msg[600];
+	uint8_t *payload;
+	size_t len;
+};
+
+static void
+on_answer(void *arg, enum ttrpc_code code, const char *msg, const uint8_t *payload, size_t len)
+{
+	struct answer *a = arg;
+
+	a->done = 1;
+	a->code = code;
+	snprintf(a->msg, sizeof(a->msg), "%s", msg ? msg : "");
+	if (len) {
+		a->payload = malloc(len);
+		memcpy(a->payload, payload, len);
+	}
+	a->len = len;
+}
+
+static int
+dial(const char *path)
+{
+	struct sockaddr_un sa = {.sun_family = AF_UNIX};
+	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+
+	snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", path);
+	if (fd < 0 || connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
+		perror(path);
+		exit(2);
+	}
+	return fd;
+}
+
+/* Writes pending output, then reads until every answer in as[] is done (or EOF / 10 s).
+ * Returns 0, or -1 on EOF. */
+static int
+pump(int fd, struct ttrpc_conn *c, struct answer **as, size_t n)
+{
+	const uint8_t *p;
+	size_t len;
+	uint8_t buf[65536];
+	struct err err = {0};
+
+	while ((len = ttrpc_conn_output(c, &p)) > 0) {
+		ssize_t w = write(fd, p, len);
+		if (w <= 0)
+			return -1;
+		ttrpc_conn_consume(c, (size_t)w);
+	}
+	for (;;) {
+		size_t done = 0;
+		for (size_t i = 0; i < n; i++)
+			done += as[i]->done ? 1 : 0;
+		if (done == n)
+			return 0;
+		struct pollfd pfd = {.fd = fd, .events = POLLIN};
+		if (poll(&pfd, 1, 10000) <= 0)
+			return -1;
+		ssize_t r = read(fd, buf, sizeof(buf));
+		if (r <= 0 || ttrpc_conn_feed(c, buf, (size_t)r, &err) < 0)
+			return -1;
+	}
+}
+
+static void
+print(const char *what, const struct answer *a)
+{
+	if (a->code == TTRPC_OK)
+		printf("OK %s\n", what);
+	else
+		printf("ERR %d %s\n", a->code, a->msg);
+}
+
+/* One call on a fresh connection; the answer is returned (payload owned by the caller). */
+static struct answer
+call(const char *sock, const char *ns, const char *method, const ProtobufCMessage *req)
+{
+	struct ttrpc_conn *c = ttrpc_conn_new(NULL);
+	struct answer a = {0}, *ap = &a;
+	struct err err = {0};
+	int fd = dial(sock);
+
+	ttrpc_conn_call(c, TASK, method, req, ns, on_answer, &a, &err);
+	if (pump(fd, c, &ap, 1) < 0 && !a.done) {
+		a.code = TTRPC_UNAVAILABLE;
+		snprintf(a.msg, sizeof(a.msg), "connection closed");
+	}
+	ttrpc_conn_free(c);
+	close(fd);
+	return a;
+}
+
+static int
+cmd_stats(const char *sock, const char *ns, const char *id)
+{
+	Containerd__Task__V2__StatsRequest r = CONTAINERD__TASK__V2__STATS_REQUEST__INIT;
+	Containerd__Task__V2__StatsResponse *resp;
+	struct answer a;
+
+	r.id = (char *)id;
+	a = call(sock, ns, "Stats", &r.base);
+	if (a.code != TTRPC_OK) {
+		print("", &a);
+		return 0;
+	}
+	resp = containerd__task__v2__stats_response__unpack(NULL, a.len, a.payload);
+	if (!resp || !resp->stats) {
+		printf("ERR bad StatsResponse\n");
+		return 0;
+	}
+	if (pb_any_is(resp->stats, "io.containerd.cgroups.v1.Metrics")) {
+		Io__Containerd__Cgroups__V1__Metrics *m =
+		    io__containerd__cgroups__v1__metrics__unpack(NULL, resp->stats->value.len,
+		                                                 resp->stats->value.data);
+		printf("OK %s memory.usage=%llu pids.current=%llu cpu.total=%llu\n",
+		       resp->stats->type_url,
+		       m && m->memory && m->memory->usage
+		           ? (unsigned long long)m->memory->usage->usage
+		           : 0,
+		       m && m->pids ? (unsigned long long)m->pids->current : 0,
+		       m && m->cpu && m->cpu->usage ? (unsigned long long)m->cpu->usage->total : 0);
+		if (m)
+			io__containerd__cgroups__v1__metrics__free_unpacked(m, NULL);
+	} else {
+		Io__Containerd__Cgroups__V2__Metrics *m =
+		    io__containerd__cgroups__v2__metrics__unpack(NULL, resp->stats->value.len,
+		                                                 resp->stats->value.data);
+		printf("OK %s memory.usage=%llu pids.current=%llu\n", resp->stats->type_url,
+		       m && m->memory ? (unsigned long long)m->memory->usage : 0,
+		       m && m->pids ? (unsigned long long)m->pids->current : 0);
+		if (m)
+			io__containerd__cgroups__v2__metrics__free_unpacked(m, NULL);
+	}
+	containerd__task__v2__stats_response__free_unpacked(resp, NULL);
+	free(a.payload);
+	return 0;
+}
+
+static int
+cmd_state(const char *sock, const char *ns, const char *id, const char *exec)
+{
+	Containerd__Task__V2__StateRequest r = CONTAINERD__TASK__V2__STATE_REQUEST__INIT;
+	Containerd__Task__V2__StateResponse *s;
+	struct answer a;
+
+	r.id = (char *)id;
+	r.exec_id = (char *)(exec ? exec : "");
+	a = call(sock, ns, "State", &r.base);
+	if (a.code != TTRPC_OK) {
+		print("", &a);
+		return 0;
+	}
+	s = containerd__task__v2__state_response__unpack(NULL, a.len, a.payload);
+	printf("OK id=%s pid=%u status=%d exit=%u exited_at=%lld\n", s->id, s->pid, s->status,
+	       s->exit_status, s->exited_at ? (long long)s->exited_at->seconds : 0);
+	containerd__task__v2__state_response__free_unpacked(s, NULL);
+	free(a.payload);
+	return 0;
+}
+
+/* Wait (blocks until the exit) and then State on the same connection: State must come back
+ * first, while Wait is still pending. */
+static int
+cmd_wait_while_state(const char *sock, const char *ns, const char *id)
+{
+	Containerd__Task__V2__WaitRequest w = CONTAINERD__TASK__V2__WAIT_REQUEST__INIT;
+	Containerd__Task__V2__StateRequest s = CONTAINERD__TASK__V2__STATE_REQUEST__INIT;
+	struct ttrpc_conn *c = ttrpc_conn_new(NULL);
+	struct answer aw = {0}, as = {0}, *ap = &as;
+	struct err err = {0};
+	int fd = dial(sock);
+
+	w.id = s.id = (char *)id;
+	ttrpc_conn_call(c, TASK, "Wait", &w.base, ns, on_answer, &aw, &err);
+	ttrpc_conn_call(c, TASK, "State", &s.base, ns, on_answer, &as, &err);
+	pump(fd, c, &ap, 1);
+	printf("%s state answered while wait %s\n", as.done && as.code == TTRPC_OK ? "OK" : "ERR",
+	       aw.done ? "was already answered" : "is pending");
+	ttrpc_conn_free(c);
+	close(fd);
+	free(as.payload);
+	free(aw.payload);
+	return 0;
+}
+
+/* Sends a frame of unknown type: that connection is closed; a new one still works. */
+static int
+cmd_garbage(const char *sock, const char *ns)
+{
+	Containerd__Task__V2__ConnectRequest r = CONTAINERD__TASK__V2__CONNECT_REQUEST__INIT;
+	struct ttrpc_header h = {.length = 3, .stream_id = 1, .type = 9};
+	uint8_t frame[TTRPC_HEADER_LEN + 3] = {0};
+	int fd = dial(sock);
+	char b;
+	struct answer a;
+
+	ttrpc_header_encode(&h, frame);
+	if (write(fd, frame, sizeof(frame)) != (ssize_t)sizeof(frame))
+		return 2;
+	struct pollfd pfd = {.fd = fd, .events = POLLIN};
+	poll(&pfd, 1, 5000);
+	printf("%s garbage connection closed\n", read(fd, &b, 1) == 0 ? "OK" : "ERR");
+	close(fd);
+	r.id = (char *)"";
+	a = call(sock, ns, "Connect", &r.base);
+	print("a new connection still works", &a);
+	free(a.payload);
+	return 0;
+}
+
+/* A Request frame over 4 MiB: ResourceExhausted on that stream, the connection goes on. */
+static int
+cmd_oversize(const char *sock, const char *ns)
+{
+	Containerd__Task__V2__ConnectRequest r = CONTAINERD__TASK__V2__CONNECT_REQUEST__INIT;
+	struct ttrpc_header h = {.length = 5u << 20, .stream_id = 1, .type = TTRPC_REQUEST};
+	struct ttrpc_conn *c = ttrpc_conn_new(NULL);
+	uint8_t hdr[TTRPC_HEADER_LEN], *junk = calloc(1, h.length), buf[4096];
+	struct answer a = {0}, *ap = &a;
+	struct ttrpc_reader rd;
+	struct ttrpc_frame f = {0};
+	enum ttrpc_read res = TTRPC_READ_MORE;
+	struct err err = {0};
+	int fd = dial(sock);
+
+	ttrpc_header_encode(&h, hdr);
+	if (write(fd, hdr, sizeof(hdr)) < 0)
+		return 2;
+	for (size_t off = 0; off < h.length;) {
+		ssize_t w = write(fd, junk + off, h.length - off);
+		if (w <= 0)
+			return 2;
+		off += (size_t)w;
+	}
+	ttrpc_reader_init(&rd);
+	while (res != TTRPC_READ_FRAME) {
+		ssize_t n = read(fd, buf, sizeof(buf));
+		if (n <= 0)
+			break;
+		ttrpc_reader_feed(&rd, buf, (size_t)n, &f, &res);
+	}
+	if (res == TTRPC_READ_FRAME) {
+		Ttrpc__Response *resp = ttrpc__response__unpack(NULL, f.hdr.length, f.data);
+		printf("%s oversize answered with code %d\n",
+		       resp && resp->status && resp->status->code == TTRPC_RESOURCE_EXHAUSTED
+		           ? "OK"
+		           : "ERR",
+		       resp && resp->status ? resp->status->code : 0);
+		if (resp)
+			ttrpc__response__free_unpacked(resp, NULL);
+		ttrpc_frame_fini(&f);
+	} else {
+		printf("ERR oversize not answered\n");
+	}
+	ttrpc_reader_fini(&rd);
+	/* stream ids must increase: the client's next id is 1, use 3 by burning one */
+	r.id = (char *)"";
+	ttrpc_conn_call(c, TASK, "Connect", &r.base, ns, on_answer, &(struct answer){0}, &err);
+	ttrpc_conn_consume(c, ttrpc_conn_output(c, &(const uint8_t *){NULL}));
+	ttrpc_conn_call_cancel(c, 1);
+	ttrpc_conn_call(c, TASK, "Connect", &r.base, ns, on_answer, &a, &err);
+	pump(fd, c, &ap, 1);
+	print("same connection still works", &a);
+	ttrpc_conn_free(c);
+	free(junk);
+	free(a.payload);
+	close(fd);
+	return 0;
+}
+
+int
+main(int argc, char **argv)
+{
+	const char *sock, *ns, *cmd, *id;
+	struct answer a = {0};
+
+	if (argc < 4) {
+		fprintf(stderr, "usage: shimctl SOCKET NS COMMAND [ARGS]\n");
+		return 2;
+	}
+	sock = argv[1], ns = argv[2], cmd = argv[3], id = argc > 4 ? argv[4] : "";
+	if (strcmp(cmd, "garbage") == 0)
+		return cmd_garbage(sock, ns);
+	if (strcmp(cmd, "oversize") == 0)
+		return cmd_oversize(sock, ns);
+	if (strcmp(cmd, "stats") == 0)
+		return cmd_stats(sock, ns, id);
+	if (strcmp(cmd, "state") == 0)
+		return cmd_state(sock, ns, id, argc > 5 ? argv[5] : NULL);
+	if (strcmp(cmd, "wait-while-state") == 0)
+		return cmd_wait_while_state(sock, ns, id);
+	if (strcmp(cmd, "checkpoint") == 0) {
+		Containerd__Task__V2__CheckpointTaskRequest r =
+		    CONTAINERD__TASK__V2__CHECKPOINT_TASK_REQUEST__INIT;
+		r.id = (char *)id;
+		a = call(sock, ns, "Checkpoint", &r.base);
+	} else if (strcmp(cmd, "update") == 0 && argc > 5) {
+		Containerd__Task__V2__UpdateTaskRequest r =
+		    CONTAINERD__TASK__V2__UPDATE_TASK_REQUEST__INIT;
+		Google__Protobuf__Any any = GOOGLE__PROTOBUF__ANY__INIT;
+		any.type_url = (char *)PB_OCI_TYPE_PREFIX "LinuxResources";
+		any.value.data = (uint8_t *)argv[5];
+		any.value.len = strlen(argv[5]);
+		r.id = (char *)id;
+		r.resources = &any;
+		a = call(sock, ns, "Update", &r.base);
+	} else if (strcmp(cmd, "connect") == 0) {
+		Containerd__Task__V2__ConnectRequest r =
+		    CONTAINERD__TASK__V2__CONNECT_REQUEST__INIT;
+		r.id = (char *)id;
+		a = call(sock, ns, "Connect", &r.base);
+		if (a.code == TTRPC_OK) {
+			Containerd__Task__V2__ConnectResponse *cr =
+			    containerd__task__v2__connect_response__unpack(NULL, a.len, a.payload);
+			printf("OK shim_pid=%u task_pid=%u\n", cr->shim_pid, cr->task_pid);
+			containerd__task__v2__connect_response__free_unpacked(cr, NULL);
+			free(a.payload);
+			return 0;
+		}
+	} else {
+		fprintf(stderr, "shimctl: unknown command %s\n", cmd);
+		return 2;
+	}
+	print(cmd, &a);
+	free(a.payload);
+	return 0;
+}
