@@ -135,7 +135,9 @@ int cg_add_pid(struct cg *cg, pid_t pid, struct err *err);
  * or hybrid fails with EINVAL before anything is written; realtime cpu on v2 fails with EINVAL;
  * v1-only fields without a v2 equivalent (kernel memory, swappiness, disableOOMKiller,
  * useHierarchy, network, leaf weights) are ignored on v2 as runc does. Devices: exactly
- * r->devices, in order, last match wins (v1 devices.allow/deny, v2 a BPF_CGROUP_DEVICE program);
+ * r->devices, in order, last match wins (v1 devices.allow/deny, v2 a BPF_CGROUP_DEVICE program;
+ * v1 keeps exceptions to a default and a deny removes only the exact rule it names, so a deny
+ * of one device after a wildcard allow has no effect there, as with runc);
  * the caller adds linux.devices and the runtime defaults to the list. Device rules are applied
  * only when n_devices > 0. */
 int cg_apply(struct cg *cg, const struct cg_resources *r, struct err *err);

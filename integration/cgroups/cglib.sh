@@ -10,6 +10,7 @@
 #   check_cg_gone ID     no cgroup directory of container ID left in any hierarchy
 #   blkdev               "MAJ:MIN" of a real disk (from /sys/block)
 #   add_busybox [BUNDLE] copies busybox-static into the rootfs as /bin/busybox and /bin/sh
+#   loop_new MiB         a loop device on a scratch file (detached after the test), loop_majmin
 # Every script ends with t_no_leftovers (run_cg_tests adds it).
 
 # shellcheck source=../lib.sh
@@ -200,6 +201,38 @@ events_stats() {
 	rt events --stats "$id" >"$T/stats.json" 2>"$T/stats.err" ||
 		fail "events --stats $id: $(cat "$T/stats.err")"
 	py_json "$@" <"$T/stats.json"
+}
+
+# loop_new MiB: a loop device on a scratch file of ours (detached after the test).
+loop_new() {
+	local f l
+	f=$(mktemp "$T/disk.XXXXXX")
+	truncate -s "${1}M" "$f"
+	l=$(losetup -f --show "$f" 2>/dev/null) || return 1
+	echo "$l" >>"$T/.loops"
+	echo "$l"
+}
+
+loop_majmin() {
+	cat "/sys/block/${1#/dev/}/dev"
+}
+
+# Detach our loop devices and turn iocost back off after each test.
+eval "cg_cleanup_test() $(declare -f cleanup_test | sed 1d)"
+cleanup_test() {
+	cg_cleanup_test
+	local l d
+	if [ -n "$T" ] && [ -f "$T/.iocost" ]; then
+		while read -r d; do echo "$d enable=0" >$CG_ROOT/io.cost.qos 2>/dev/null; done <"$T/.iocost"
+		rm -f "$T/.iocost"
+	fi
+	if [ -n "$T" ] && [ -f "$T/.loops" ]; then
+		while read -r l; do
+			echo none >"/sys/block/${l#/dev/}/queue/scheduler" 2>/dev/null
+			losetup -d "$l" 2>/dev/null
+		done <"$T/.loops"
+		rm -f "$T/.loops"
+	fi
 }
 
 # The last test of every script: the runtime removed every cgroup it made for our containers

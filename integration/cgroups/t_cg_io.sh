@@ -158,35 +158,4 @@ print('read', e[0]['value'])" "$dev"
 	delete_check "$CID"
 }
 
-# loop_new MiB: a loop device on a scratch file of ours (detached after the test).
-loop_new() {
-	local f=$T/disk.img l
-	truncate -s "${1}M" "$f"
-	l=$(losetup -f --show "$f" 2>/dev/null) || return 1
-	echo "$l" >>"$T/.loops"
-	echo "$l"
-}
-
-loop_majmin() {
-	cat "/sys/block/${1#/dev/}/dev"
-}
-
-# Detach our loop devices and turn iocost back off after each test.
-eval "cg_cleanup_test() $(declare -f cleanup_test | sed 1d)"
-cleanup_test() {
-	cg_cleanup_test
-	local l d
-	if [ -n "$T" ] && [ -f "$T/.iocost" ]; then
-		while read -r d; do echo "$d enable=0" >$CG_ROOT/io.cost.qos 2>/dev/null; done <"$T/.iocost"
-		rm -f "$T/.iocost"
-	fi
-	if [ -n "$T" ] && [ -f "$T/.loops" ]; then
-		while read -r l; do
-			echo none >"/sys/block/${l#/dev/}/queue/scheduler" 2>/dev/null
-			losetup -d "$l" 2>/dev/null
-		done <"$T/.loops"
-		rm -f "$T/.loops"
-	fi
-}
-
 run_cg_tests t_weight t_throttle_real_disk t_throttle_bad_device_fails t_weight_device t_io_stats
