@@ -133,7 +133,7 @@ manager_server_child(const struct shim_args *a, int lfd, const char *path, pid_t
 	manager_adjust_oom(containerd);
 	if (chdir("/") < 0)
 		log_warn("chdir /: %s", strerror(errno));
-	_exit(serve_run(a, lfd, path));
+	exit(serve_run(a, lfd, path)); /* stdio was flushed before the fork */
 }
 
 static int
