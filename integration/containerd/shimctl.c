@@ -256,12 +256,16 @@ cmd_oversize(const char *sock, const char *ns)
 	int fd = dial(sock);
 
 	ttrpc_header_encode(&h, hdr);
-	if (write(fd, hdr, sizeof(hdr)) < 0)
-		return 2;
+	if (!junk || write(fd, hdr, sizeof(hdr)) < 0) {
+		perror("oversize");
+		exit(2);
+	}
 	for (size_t off = 0; off < h.length;) {
 		ssize_t w = write(fd, junk + off, h.length - off);
-		if (w <= 0)
-			return 2;
+		if (w <= 0) {
+			perror("oversize");
+			exit(2);
+		}
 		off += (size_t)w;
 	}
 	ttrpc_reader_init(&rd);
