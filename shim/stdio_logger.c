@@ -1,6 +1,7 @@
 #include "stdio_logger.h"
 
 #include <errno.h>
+#include <stdbool.h>
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
@@ -60,9 +61,10 @@ logger_child(const struct stdio_uri *u, char **envp, int fds[3], const sigset_t 
 
 /* Waits for a byte or EOF on the readiness pipe. */
 static int
-logger_wait_ready(int fd, const char *path, struct err *err)
+logger_wait_ready(int fd, const char *path, bool need_byte, struct err *err)
 {
 	struct pollfd p = {.fd = fd, .events = POLLIN};
+	ssize_t n;
 	char b;
 	int r;
 
@@ -74,8 +76,14 @@ logger_wait_ready(int fd, const char *path, struct err *err)
 	if (r == 0)
 		return err_set(err, ETIMEDOUT, "logger %s not ready after %d ms", path,
 		               LOGGER_READY_TIMEOUT_MS);
-	if (read(fd, &b, 1) < 0 && errno != EAGAIN)
+	n = read(fd, &b, 1);
+	if (n < 0)
 		return err_sys(err, "read logger %s readiness", path);
+	if (n == 0 && need_byte)
+		return err_set(err, EIO,
+		               "logger %s closed its readiness pipe without signalling "
+		               "(binary-v2:// needs a byte)",
+		               path);
 	return 0;
 }
 
@@ -112,7 +120,7 @@ logger_start(const struct stdio_uri *u, const char *id, const char *ns, int *out
 	*pidfd = sys_pidfd_open(pid, 0);
 	close(pr[1]);
 	pr[1] = -1;
-	if (logger_wait_ready(pr[0], u->path, err) < 0) {
+	if (logger_wait_ready(pr[0], u->path, u->ready_byte, err) < 0) {
 		if (*pidfd >= 0)
 			sys_pidfd_send_signal(*pidfd, SIGKILL, NULL, 0);
 		else

@@ -95,6 +95,8 @@ stdio_uri_parse(const char *s, struct stdio_uri *out, struct err *err)
 		out->kind = STDIO_FILE;
 	else if ((size_t)(sep - s) == 6 && strncmp(s, "binary", 6) == 0)
 		out->kind = STDIO_BINARY;
+	else if ((size_t)(sep - s) == 9 && strncmp(s, "binary-v2", 9) == 0)
+		out->kind = STDIO_BINARY, out->ready_byte = true;
 	else
 		return err_set(err, EINVAL, "unknown STDIO scheme %.*s", (int)(sep - s), s);
 	rest = sep + 3;

@@ -2,6 +2,8 @@
 #ifndef SHIM_STDIO_URI_H
 #define SHIM_STDIO_URI_H
 
+#include <stdbool.h>
+
 #include "base/err.h"
 
 enum stdio_kind {
@@ -13,11 +15,13 @@ enum stdio_kind {
 
 struct stdio_uri {
 	enum stdio_kind kind;
-	char *path;  /* owned: the path (decoded) */
-	char **args; /* owned, NULL-terminated: binary:// query as k v k v ... (decoded) */
+	char *path;      /* owned: the path (decoded) */
+	char **args;     /* owned, NULL-terminated: binary:// query as k v k v ... (decoded) */
+	bool ready_byte; /* binary-v2:// (containerd 2.2+): readiness needs a byte, not just EOF */
 };
 
-/* Parses s. Schemes other than file:// and binary:// are an error "unknown STDIO scheme". */
+/* Parses s. Schemes other than file://, binary:// and binary-v2:// are an error "unknown STDIO
+ * scheme". */
 int stdio_uri_parse(const char *s, struct stdio_uri *out, struct err *err);
 void stdio_uri_fini(struct stdio_uri *u);
 

@@ -205,6 +205,10 @@ uri_kinds(void **state)
 	assert_string_equal(u.args[5], "");
 	assert_null(u.args[6]);
 	stdio_uri_fini(&u);
+	assert_int_equal(stdio_uri_parse("binary-v2:///usr/bin/logger", &u, &err), 0);
+	assert_int_equal(u.kind, STDIO_BINARY);
+	assert_true(u.ready_byte);
+	stdio_uri_fini(&u);
 }
 
 static void
