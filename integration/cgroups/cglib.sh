@@ -53,7 +53,7 @@ mkbundle() {
 # containers, no cgroup may remain below our parents ($TB/.leaks; t_no_leftovers reports them).
 eval "lib_cleanup_test() $(declare -f cleanup_test | sed 1d)"
 cleanup_test() {
-	local id c sub
+	local id c sub p
 	if [ -n "$ROOT" ] && [ -n "$TB" ]; then
 		for id in $(rt list -q 2>/dev/null) $(ls -A "$ROOT" 2>/dev/null); do
 			timeout 20 "$RUNTIME" --root "$ROOT" delete -f "$id" >/dev/null 2>&1 || true
@@ -61,6 +61,15 @@ cleanup_test() {
 		for c in $(our_cgroups); do
 			sub=$(find "$c" -mindepth 1 -type d 2>/dev/null)
 			[ -z "$sub" ] || echo "after test $TESTNUM:" $sub >>"$TB/.leaks"
+		done
+		# containers without our parent (no or relative cgroupsPath) are named hk<pid>-N
+		for c in $(find $CG_ROOT -maxdepth 7 -type d -name "hk$$-*" 2>/dev/null); do
+			echo "after test $TESTNUM: $c" >>"$TB/.leaks"
+			for p in $(find "$c" -name cgroup.procs -exec cat {} + 2>/dev/null); do
+				kill -9 "$p" 2>/dev/null
+			done
+			sleep 0.2
+			find "$c" -depth -type d -exec rmdir {} + 2>/dev/null
 		done
 	fi
 	lib_cleanup_test
@@ -102,10 +111,10 @@ need_ctrl() {
 	done
 }
 
-# The cgroup path of container ID inside a hierarchy (cgroupsPath of the default bundle).
-CG_REL=""
+# The cgroup path of container ID inside a hierarchy: $CG_REL/ID, CG_REL defaulting to
+# /$CG_PARENT (the default bundle's cgroupsPath /$CG_PARENT/ID); a test may set CG_REL, even to "".
 cg_relpath() {
-	echo "${CG_REL:-/$CG_PARENT}/$1"
+	echo "${CG_REL-/$CG_PARENT}/$1"
 }
 
 cgd() { # cgd CTRL [ID]
