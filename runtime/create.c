@@ -52,6 +52,36 @@ ns_new(const struct rt_spec *s, enum rt_ns_kind k)
 	return s->linux.ns[k].present;
 }
 
+/* runc's rule: a sysctl must belong to a namespace the container has of its own, or writing it
+ * would change the host. */
+static int
+create_check_sysctl(const struct rt_spec *s, struct err *err)
+{
+	static const char *const ipc[] = {"kernel.msgmax", "kernel.msgmnb", "kernel.msgmni",
+					  "kernel.sem", "kernel.shmall", "kernel.shmmax",
+					  "kernel.shmmni", "kernel.shm_rmid_forced"};
+
+	for (size_t i = 0; i < s->linux.n_sysctl; i++) {
+		const char *k = s->linux.sysctl[i].key;
+		bool ok = false;
+		for (size_t n = 0; n < ARRAY_SIZE(ipc); n++)
+			if (strcmp(k, ipc[n]) == 0)
+				ok = ns_new(s, RT_NS_IPC);
+		if (strncmp(k, "fs.mqueue.", 10) == 0)
+			ok = ns_new(s, RT_NS_IPC);
+		if (strncmp(k, "net.", 4) == 0)
+			ok = ns_new(s, RT_NS_NET);
+		if (strcmp(k, "kernel.hostname") == 0 || strcmp(k, "kernel.domainname") == 0)
+			ok = ns_new(s, RT_NS_UTS);
+		if (!ok)
+			return err_set(err, EINVAL,
+				       "sysctl \"%s\" is not in a separate kernel namespace of the "
+				       "container",
+				       k);
+	}
+	return 0;
+}
+
 static int
 create_validate(struct create_job *j, struct err *err)
 {
@@ -93,7 +123,7 @@ create_validate(struct create_job *j, struct err *err)
 			       "cannot use console socket if husk will not detach or allocate tty");
 	if (s->process->cwd == NULL || s->process->cwd[0] != '/')
 		return err_set(err, EINVAL, "config.json: process.cwd must be an absolute path");
-	return 0;
+	return create_check_sysctl(s, err);
 }
 
 static int
