@@ -56,7 +56,8 @@ err_wrap(struct err *e, const char *fmt, ...)
 	if (old[0] == '\0')
 		snprintf(e->msg, sizeof(e->msg), "%s", prefix);
 	else
-		snprintf(e->msg, sizeof(e->msg), "%s: %s", prefix, old);
+		if (snprintf(e->msg, sizeof(e->msg), "%s: %s", prefix, old) >= (int)sizeof(e->msg))
+			e->msg[sizeof(e->msg) - 1] = '\0'; /* truncated: the context stays first */
 	if (e->code == 0)
 		e->code = EIO;
 	return -1;
