@@ -4,7 +4,7 @@
 cd "$(dirname "$0")/../.." || exit 1
 . integration/containerd/lib.sh
 ctrd_probe
-echo "1..23"
+echo "1..25"
 ctrd_start || { echo "Bail out! containerd did not start"; exit 1; }
 check "busybox image imported" ctrd_import_image
 
@@ -23,6 +23,11 @@ for rt in $HUSK_RT $RUNC_RT; do
 	is "$s: run --rm prints stdout" "$(cat "$CTRD_DIR/out")" "out"
 	is "$s: run --rm prints stderr" "$(cat "$CTRD_DIR/err")" "err"
 	is "$s: run --rm returns the exit code" "$(cat "$CTRD_DIR/rc")" 3
+
+	c run --rm --null-io --runtime "$rt" "$IMG" "null-$s" sh -c 'echo lost; exit 2' \
+		>"$CTRD_DIR/out" 2>&1
+	echo $? >"$CTRD_DIR/rc"
+	is "$s: --null-io: no output, exit code kept" "$(cat "$CTRD_DIR/out") $(cat "$CTRD_DIR/rc")" " 2"
 
 	run_case "$rt" big sh -c 'i=0; while [ $i -lt 20000 ]; do echo "line $i"; i=$((i+1)); done'
 	is "$s: 20000 lines arrive intact before the exit" \
