@@ -115,6 +115,10 @@ ctrd_cleanup() {
 	fi
 	ctrd_stop
 	rmdir "/run/containerd/husk/$NS" "/run/containerd/runc/$NS" 2>/dev/null
+	# the namespace's parent cgroup (both runtimes leave it, like runc does for "default")
+	for d in /sys/fs/cgroup/*/"$NS" /sys/fs/cgroup/"$NS"; do
+		[ -d "$d" ] && rmdir "$d" 2>/dev/null
+	done
 	if [ -n "${CTRD_DIR:-}" ] && [ -d "$CTRD_DIR" ]; then
 		grep -o " $CTRD_DIR[^ ]*" /proc/self/mountinfo | sort -r | while read -r m; do
 			umount -l "$m" 2>/dev/null
