@@ -145,27 +145,48 @@ bpf(int cmd, union bpf_attr *attr)
 	return (int)syscall(SYS_bpf, cmd, attr, sizeof(*attr));
 }
 
+/* The last non-empty line of the verifier's log (where it says what it refused). */
+static const char *
+log_tail(char *log)
+{
+	size_t len = strlen(log);
+	char *nl;
+
+	while (len > 0 && (log[len - 1] == '\n' || log[len - 1] == ' '))
+		log[--len] = '\0';
+	nl = strrchr(log, '\n');
+	return nl ? nl + 1 : log;
+}
+
+/* Loaded without the verifier's log first: kernels before 6.4 fail a load whose log does not fit
+ * the buffer (ENOSPC) even when the program is fine. On failure, loaded again with the log to
+ * say why. */
 static int
 prog_load(const struct bpf_insn *v, size_t n, struct err *err)
 {
-	static char log[4096];
+	static char log[65536];
 	union bpf_attr attr;
-	int fd;
+	int fd, e;
 
 	memset(&attr, 0, sizeof(attr));
 	attr.prog_type = BPF_PROG_TYPE_CGROUP_DEVICE;
 	attr.insns = (uint64_t)(uintptr_t)v;
 	attr.insn_cnt = (uint32_t)n;
 	attr.license = (uint64_t)(uintptr_t) "Apache";
+	fd = bpf(BPF_PROG_LOAD, &attr);
+	if (fd >= 0)
+		return fd;
+	e = errno;
 	attr.log_buf = (uint64_t)(uintptr_t)log;
 	attr.log_size = sizeof(log);
 	attr.log_level = 1;
 	log[0] = '\0';
 	fd = bpf(BPF_PROG_LOAD, &attr);
-	if (fd < 0)
-		return err_sys(err, "load the device filter (BPF_PROG_LOAD%s%.200s)",
-			       log[0] ? ": " : "", log);
-	return fd;
+	if (fd >= 0)
+		return fd;
+	errno = e;
+	return err_sys(err, "load the device filter (BPF_PROG_LOAD%s%.200s)",
+		       log[0] ? ", verifier: " : "", log_tail(log));
 }
 
 /* Ids of the device programs attached to the cgroup now. */

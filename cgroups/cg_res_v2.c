@@ -85,12 +85,19 @@ plan_cpu(const struct cg_resources *r, struct cg_plan *p, struct err *err)
 	return 0;
 }
 
+/* A rate of 0 removes the limit, as writing 0 does on v1; io.max says "max" (0 is ERANGE). */
 static void
 plan_io_max(struct cg_plan *p, const char *key, const struct cg_throttle_device *d, size_t n)
 {
-	for (size_t i = 0; i < n; i++)
-		cg__plan_add(p, CG_CTRL_BLKIO, 0, "io.max", "%" PRId64 ":%" PRId64 " %s=%" PRIu64,
-			     d[i].major, d[i].minor, key, d[i].rate);
+	for (size_t i = 0; i < n; i++) {
+		if (d[i].rate == 0)
+			cg__plan_add(p, CG_CTRL_BLKIO, 0, "io.max", "%" PRId64 ":%" PRId64 " %s=max",
+				     d[i].major, d[i].minor, key);
+		else
+			cg__plan_add(p, CG_CTRL_BLKIO, 0, "io.max",
+				     "%" PRId64 ":%" PRId64 " %s=%" PRIu64, d[i].major, d[i].minor,
+				     key, d[i].rate);
+	}
 }
 
 static void

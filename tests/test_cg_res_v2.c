@@ -219,6 +219,12 @@ io_v2(void **state)
 		  "blkio io.max=8:0 wbps=2048\n"
 		  "blkio io.max=8:0 riops=100\n"
 		  "blkio io.max=259:1 wiops=50\n");
+	/* rate 0: no limit (v1 semantics), "max" on v2 */
+	wi[0].rate = 0;
+	r.blkio.n_weight_device = 0, r.blkio.has_weight = false;
+	r.blkio.n_read_bps = r.blkio.n_write_bps = r.blkio.n_read_iops = 0;
+	assert_v2(&r, &swap, "blkio io.max=259:1 wiops=max\n");
+	r.blkio.has_weight = true, r.blkio.n_weight_device = 2;
 	r.blkio.n_read_bps = r.blkio.n_write_bps = r.blkio.n_read_iops = 0;
 	r.blkio.n_write_iops = 0;
 	assert_v2(&r, &bfq,

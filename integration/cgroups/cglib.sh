@@ -32,8 +32,19 @@ procs_under() {
 		2>/dev/null | awk -v d="$1" '$1 == d || index($1, d "/") == 1 {
 			split($2, a, "/"); print a[3] }' | sort -un
 }
-# mkbundle: the default config.json is written by config.py once per script run, then copied
-# with the cgroupsPath replaced.
+# python3 without site packages (-S; config.py and py_json need only the standard library):
+# starting it takes seconds in the guest otherwise. `python3 config.py default FILE CGPATH`
+# (lib.sh's mkbundle) is served from a copy of the first default config.json when
+# CG_CONFIG_TMPL names one (mkbundle below).
+CG_CONFIG_TMPL=""
+python3() {
+	if [ -n "$CG_CONFIG_TMPL" ] && [ "${1##*/}" = config.py ] && [ "${2:-}" = default ]; then
+		sed "s|@CGPATH@|$4|" "$CG_CONFIG_TMPL" >"$3"
+		return
+	fi
+	command python3 -S -E "$@"
+}
+
 eval "lib_mkbundle() $(declare -f mkbundle | sed 1d)"
 mkbundle() {
 	local b=${1:-$T/b} id=${2:-$CID} rc=0
@@ -42,10 +53,9 @@ mkbundle() {
 		sed "s|\"/$CG_PARENT/$id\"|\"@CGPATH@\"|" "$b/config.json" >"$TB/.config.json"
 		return
 	fi
-	# lib_mkbundle runs `python3 config.py default FILE CGPATH`: served from the copy.
-	python3() { sed "s|@CGPATH@|$4|" "$TB/.config.json" >"$3"; }
+	CG_CONFIG_TMPL=$TB/.config.json
 	lib_mkbundle "$b" "$id" || rc=$?
-	unset -f python3
+	CG_CONFIG_TMPL=""
 	return $rc
 }
 

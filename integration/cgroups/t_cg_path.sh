@@ -144,6 +144,7 @@ resources()['pids'] = {'limit': 12}"
 resources()['pids'] = {'limit': 13}"
 	cat >"$T/inner.sh" <<'EOF'
 set -eu
+umount -l /sys/fs/cgroup
 mount -t cgroup2 cgroup2 /sys/fs/cgroup
 mkdir /sys/fs/cgroup/runner
 echo $$ >/sys/fs/cgroup/runner/cgroup.procs
@@ -171,7 +172,8 @@ EOF
 	) &
 	echo $! >>"$T/.pids"
 	local inner=$!
-	wait_for 60 test -e "$T/inner.ready"
+	wait_for 60 sh -c "test -e '$T/inner.ready' || ! kill -0 $inner"
+	[ -e "$T/inner.ready" ] || fail "inner script ended early: $(cat "$T/inner.out" "$T/inner.err" 2>/dev/null)"
 	# From outside: the container's cgroup is below the namespace root.
 	check_eq "$(cat "$outer/ctr/$CID/memory.max")" $((32 << 20)) "$outer/ctr/$CID/memory.max"
 	check_eq "$(cat "$outer/ctr/$CID/cgroup.procs")" "$(cat "$T/inner.procs")" "processes seen inside and outside"

@@ -2,14 +2,18 @@
 # guest-run.sh: pid 1 of the qemu guest after switch_root (the host's Debian userspace over a
 # tmpfs overlay, the guest's own kernel). Mounts a cgroup v2 host (cgroup2 at /sys/fs/cgroup,
 # every controller enabled at the root, this runner in /husk-vm/runner as systemd would put a
-# session in a leaf), runs the cgroups unit tests that touch the real hierarchy (test_cg_host, test_cg_v1) and
-# integration/cgroups/t_cg_*.sh, and writes each one's TAP to the 9p share "out":
+# session in a leaf), copies the scripts and binaries to a tmpfs, runs the cgroups unit tests that
+# touch the real hierarchy (test_cg_host, test_cg_v1), then integration/cgroups/t_cg_*.sh in two
+# lanes, then a check that nothing was left under /sys/fs/cgroup, and writes each one's TAP to
+# the 9p share "out":
 #   out/index          one name per line, written when that test program starts
 #   out/<name>.tap     its TAP output (stdout and stderr)
 #   out/<name>.rc      its exit status
 #   out/done           written last, when everything ran (absent = the guest died or hung)
 # then powers off. Environment (kernel command line): HUSK_REPO (repo root), HUSK_BUILD (build
-# dir), HUSK_TESTS (optional: space- or comma-separated names to run, e.g. t_cg_cpu.sh).
+# dir), HUSK_TESTS (optional: space- or comma-separated names to run, e.g. t_cg_cpu.sh). The
+# tests see HUSK_VM=1: they may change what only a throwaway machine should (the huge page pool,
+# io.cost on a loop device).
 set -u
 export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
 export HOME=/root LC_ALL=C
@@ -103,22 +107,53 @@ leftovers_check() {
 	fi
 }
 
+# A copy of what the tests run (scripts, husk, the helpers, the unit tests) in the guest's tmpfs:
+# the host may rebuild build/ meanwhile, and 9p with cache=loose would then lose the files.
+snapshot() {
+	local src=$HUSK_REPO b=${HUSK_BUILD:-$HUSK_REPO/build} f
+	REPO=/run/husk-repo
+	mkdir -p "$REPO/build/integration" "$REPO/build/tests" "$REPO/tests"
+	cp -a "$src/integration" "$REPO/" || die "copy $src/integration"
+	for f in husk integration/init tests/test_cg_host tests/test_cg_v1; do
+		cp -a "$b/$f" "$REPO/build/$f" || die "copy $b/$f"
+	done
+}
+
+# The t_cg_*.sh scripts in two lanes (the guest has two cpus; each script is mostly one busy
+# process at a time), longest first; each lane runs its share one after the other.
+run_lanes() {
+	local order=(t_cg_memory.sh t_cg_misc.sh t_cg_devices.sh t_cg_lifecycle.sh t_cg_io.sh
+		t_cg_path.sh t_cg_cpu.sh) all=() t i
+	for t in "${order[@]}"; do [ -x "integration/cgroups/$t" ] && all+=("$t"); done
+	for t in integration/cgroups/t_cg_*.sh; do
+		t=${t##*/}
+		[[ " ${all[*]} " == *" $t "* ]] || { [ -x "integration/cgroups/$t" ] && all+=("$t"); }
+	done
+	for lane in 0 1; do
+		(
+			for ((i = lane; i < ${#all[@]}; i += 2)); do
+				run_prog "${all[i]}" 300 "integration/cgroups/${all[i]}"
+			done
+		) &
+	done
+	wait
+}
+
 main() {
-	local b=${HUSK_BUILD:-$HUSK_REPO/build} t
+	local t
 	setup_mounts
 	: >"$out/index"
 	setup_cgroups
 	cg_tree >"$out/.cg_before"
+	snapshot
 	log "kernel $(uname -r), $(nproc) cpus, $(awk '/MemTotal/ {print $2 " kB"}' /proc/meminfo)"
-	export BUILD=$b CMOCKA_MESSAGE_OUTPUT=TAP HUSK_VM=1
-	cd "$HUSK_REPO" || die "cd $HUSK_REPO"
+	export BUILD=$REPO/build CMOCKA_MESSAGE_OUTPUT=TAP HUSK_VM=1
+	cd "$REPO" || die "cd $REPO"
 	# The unit tests that use the real hierarchy (the others run on fake trees, as on the host).
 	for t in test_cg_host test_cg_v1; do
-		run_prog "$t" 120 "$b/tests/$t"
+		run_prog "$t" 120 "$BUILD/tests/$t"
 	done
-	for t in integration/cgroups/t_cg_*.sh; do
-		[ -x "$t" ] && run_prog "$(basename "$t")" 300 "$t"
-	done
+	run_lanes
 	run_prog leftovers 30 bash "$0" leftovers-check "$out"
 	echo ok >"$out/done"
 	log "done"
