@@ -19,13 +19,16 @@
 # Faster versions of lib.sh helpers (same results): in the qemu guest every process costs tens of
 # milliseconds (TCG) and python3 seconds, so the hot paths use sed and one find.
 status() {
-	rt state "$1" 2>/dev/null | sed -n 's/^ *"status": *"\([a-z]*\)".*/\1/p' | head -1
+	local s
+	s=$(rt state "$1" 2>/dev/null) || true
+	[[ $s =~ \"status\":\ *\"([a-z]+)\" ]] && echo "${BASH_REMATCH[1]}"
+	return 0
 }
 ctr_pid() {
-	local p
-	p=$(rt state "$1" | sed -n 's/^ *"pid": *\([0-9]*\).*/\1/p' | head -1)
-	[ -n "$p" ] || fail "no pid in the state of $1"
-	echo "$p"
+	local s
+	s=$(rt state "$1") || fail "state $1"
+	[[ $s =~ \"pid\":\ *([0-9]+) ]] || fail "no pid in the state of $1: $s"
+	echo "${BASH_REMATCH[1]}"
 }
 procs_under() {
 	find /proc/[0-9]*/root /proc/[0-9]*/cwd /proc/[0-9]*/exe -maxdepth 0 -printf '%l %p\n' \
@@ -96,14 +99,19 @@ fi
 
 is_v2() { [ "$CG_MODE" = v2 ]; }
 
-# cg_mnt CTRL: the v1 mount point of CTRL's hierarchy (from mountinfo), "" if not mounted.
+# CG_MNT[controller]: the v1 mount point of each mounted controller's hierarchy (from mountinfo,
+# read once), and cg_mnt CTRL to ask it ("" if not mounted).
+declare -A CG_MNT=()
+while read -r c m; do
+	[ -n "${CG_MNT[$c]:-}" ] || CG_MNT[$c]=$m
+done < <(awk '{
+	for (i = 7; i <= NF && $i != "-"; i++) ;
+	if ($(i + 1) != "cgroup") next
+	n = split($(i + 3), o, ",")
+	for (k = 1; k <= n; k++) if (o[k] !~ /^(rw|ro)$/) print o[k], $5
+}' /proc/self/mountinfo)
 cg_mnt() {
-	awk -v c="$1" '{
-		for (i = 7; i <= NF && $i != "-"; i++) ;
-		if ($(i + 1) != "cgroup") next
-		n = split($(i + 3), o, ",")
-		for (k = 1; k <= n; k++) if (o[k] == c) { print $5; exit }
-	}' /proc/self/mountinfo
+	echo "${CG_MNT[$1]:-}"
 }
 
 cg_has() {
@@ -130,24 +138,28 @@ cg_relpath() {
 cgd() { # cgd CTRL [ID]
 	local id=${2:-$CID}
 	if is_v2; then
-		echo "$CG_ROOT$(cg_relpath "$id")"
+		echo "$CG_ROOT${CG_REL-/$CG_PARENT}/$id"
 	else
-		echo "$(cg_mnt "$1")$(cg_relpath "$id")"
+		echo "${CG_MNT[$1]:-}${CG_REL-/$CG_PARENT}/$id"
 	fi
 }
 
 cgr() { # cgr CTRL FILE [ID]
-	local f
-	f=$(cgd "$1" "${3:-$CID}")/$2
+	local f=${CG_MNT[$1]:-}
+	is_v2 && f=$CG_ROOT
+	f=$f${CG_REL-/$CG_PARENT}/${3:-$CID}/$2
 	[ -e "$f" ] || fail "$f: missing"
-	cat "$f"
+	echo "$(<"$f")"
 }
 
 # check_cgr CTRL FILE WANT [ID]: the file's content (whitespace squeezed) is WANT.
 check_cgr() {
-	local got
-	got=$(cgr "$1" "$2" "${4:-$CID}" | tr -s ' \n' ' ' | sed 's/ $//')
-	check_eq "$got" "$3" "$(cgd "$1" "${4:-$CID}")/$2"
+	local got w
+	got=$(cgr "$1" "$2" "${4:-$CID}")
+	set -f
+	w=($got) # squeezes spaces and newlines
+	set +f
+	check_eq "${w[*]}" "$3" "$(cgd "$1" "${4:-$CID}")/$2"
 }
 
 # cg_mounts: every cgroup / cgroup2 mount point under /sys/fs/cgroup (v1 hierarchies, name=systemd,
