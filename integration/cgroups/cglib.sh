@@ -68,7 +68,7 @@ eval "lib_cleanup_test() $(declare -f cleanup_test | sed 1d)"
 cleanup_test() {
 	local id c sub p
 	if [ -n "$ROOT" ] && [ -n "$TB" ]; then
-		for id in $(rt list -q 2>/dev/null) $(ls -A "$ROOT" 2>/dev/null); do
+		for id in $(ls -A "$ROOT" 2>/dev/null); do
 			timeout 20 "$RUNTIME" --root "$ROOT" delete -f "$id" >/dev/null 2>&1 || true
 		done
 		for c in $(our_cgroups); do

@@ -64,8 +64,8 @@ t_delete_paused() {
 	wait_output "$T/$CID.out" '^forked 3$'
 	rt_ok pause "$CID"
 	local pids
-	pids=$(cat "$(cgd pids)/cgroup.procs" | tr '\n' ' ')
-	[ "$(echo $pids | wc -w)" -eq 4 ] || fail "4 processes expected in the cgroup, got: $pids"
+	pids=$(tr '\n' ' ' <"$(cgd pids)/cgroup.procs")
+	[ "$(wc -w <<<"$pids")" -eq 4 ] || fail "4 processes expected in the cgroup, got: $pids"
 	delete_check "$CID"
 	local p
 	for p in $pids; do
