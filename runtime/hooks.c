@@ -171,10 +171,16 @@ hook_run_one(const struct rt_hook *h, const char *what, const char *state_json, 
 		hook_child(h, in[0], out[1]);
 	close(in[0]);
 	close(out[1]);
-	/* The state is small (< PIPE_BUF typically): a hook that ignores stdin must not block us. */
-	fd_set_nonblock(in[1], true);
-	if (write(in[1], state_json, strlen(state_json)) < 0 && errno != EPIPE && errno != EAGAIN) {
-		/* the hook may exit without reading: not an error */
+	/* The state is small: a hook that ignores stdin must neither block us nor, by exiting
+	 * first, kill us with SIGPIPE (ignored around the write). */
+	{
+		struct sigaction ign = {.sa_handler = SIG_IGN}, old;
+		sigaction(SIGPIPE, &ign, &old);
+		fd_set_nonblock(in[1], true);
+		if (write(in[1], state_json, strlen(state_json)) < 0) {
+			/* EPIPE or EAGAIN: the hook does not read its stdin, not an error */
+		}
+		sigaction(SIGPIPE, &old, NULL);
 	}
 	close(in[1]);
 	pidfd = sys_pidfd_open(pid, 0);
