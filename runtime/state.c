@@ -350,16 +350,16 @@ rt__state_refresh(const char *dir, struct rt_state *st)
 		st->status = RT_STOPPED;
 		return;
 	}
-	if (stat(fifo, &sb) == 0) {
-		st->status = RT_CREATED;
-		return;
-	}
-	st->status = RT_RUNNING;
+	/* paused first, as runc: a created container can be paused too */
 	if (rt__state_cgroup(NULL, st, &cg, &e) == 0) {
-		if (cg_freezer_state(cg, &fs, &e) == 0 && fs != CG_THAWED)
-			st->status = RT_PAUSED;
+		bool frozen = cg_freezer_state(cg, &fs, &e) == 0 && fs != CG_THAWED;
 		cg_free(cg);
+		if (frozen) {
+			st->status = RT_PAUSED;
+			return;
+		}
 	}
+	st->status = stat(fifo, &sb) == 0 ? RT_CREATED : RT_RUNNING;
 }
 
 int
