@@ -42,6 +42,9 @@ setup_mounts() {
 	ln -sfn /proc/self/fd/2 /dev/stderr
 	mkdir -p "$out" /dev/pts /dev/shm /dev/mqueue
 	mount -t 9p -o trans=virtio,version=9p2000.L,msize=512000 out "$out" || die "mount out"
+	# the checkout may live under /tmp (CI clones anywhere): keep the host's /tmp reachable
+	mkdir -p /run/host-tmp
+	mount --bind /tmp /run/host-tmp || die "bind the host's /tmp"
 	mount -t tmpfs -o mode=1777,nosuid,nodev tmp /tmp || die "mount /tmp"
 	mount -t devpts -o newinstance,ptmxmode=0666,mode=0620,gid=5 devpts /dev/pts ||
 		die "mount devpts"
@@ -111,6 +114,9 @@ leftovers_check() {
 # the host may rebuild build/ meanwhile, and 9p with cache=loose would then lose the files.
 snapshot() {
 	local src=$HUSK_REPO b=${HUSK_BUILD:-$HUSK_REPO/build} f
+	case $b in /*) ;; *) b=$src/$b ;; esac
+	case $src in /tmp/*) src=/run/host-tmp/${src#/tmp/} ;; esac
+	case $b in /tmp/*) b=/run/host-tmp/${b#/tmp/} ;; esac
 	REPO=/run/husk-repo
 	mkdir -p "$REPO/build/integration" "$REPO/build/tests" "$REPO/tests"
 	cp -a "$src/integration" "$REPO/" || die "copy $src/integration"
@@ -154,7 +160,7 @@ main() {
 		run_prog "$t" 120 "$BUILD/tests/$t"
 	done
 	run_lanes
-	run_prog leftovers 30 bash "$0" leftovers-check "$out"
+	run_prog leftovers 30 bash "$REPO/integration/vm/guest-run.sh" leftovers-check "$out"
 	echo ok >"$out/done"
 	log "done"
 	halt
