@@ -14,6 +14,7 @@ NS=husktest-$$
 tap_n=0
 tap_fail=0
 ok() { tap_n=$((tap_n + 1)); echo "ok $tap_n - $*"; }
+skip() { tap_n=$((tap_n + 1)); echo "ok $tap_n - $1 # SKIP $2"; }
 not_ok() { tap_n=$((tap_n + 1)); tap_fail=$((tap_fail + 1)); echo "not ok $tap_n - $*"; }
 # check DESC CMD...: ok if CMD succeeds.
 check() {

@@ -33,7 +33,12 @@ is "with the same pids" "$(for i in $(seq 1 $N); do pid_of "r$i"; done | tr '\n'
 
 ok_exec=0
 for i in $(seq 1 $N); do
-	[ "$(c task exec --exec-id x "r$i" echo "hi$i" 2>&1)" = "hi$i" ] && ok_exec=$((ok_exec + 1))
+	got=$(c task exec --exec-id x "r$i" echo "hi$i" 2>&1)
+	if [ "$got" = "hi$i" ]; then
+		ok_exec=$((ok_exec + 1))
+	else
+		echo "# exec in r$i after the restart printed: $got"
+	fi
 done
 is "exec works in every task after the restart" "$ok_exec" $N
 check "ps works after the restart" sh -c "ctr -a $CTRD_SOCK -n $NS task ps r1 | grep -q \"^$(pid_of r1) \""

