@@ -396,14 +396,8 @@ create_job_fini(struct create_job *j, bool failed)
 	struct err e = {0};
 
 	if (failed) {
-		if (j->pid > 0) {
-			kill(j->pid, SIGKILL);
-			waitpid(j->pid, NULL, 0);
-		}
-		if (j->c1 > 0) {
-			kill(j->c1, SIGKILL);
-			waitpid(j->c1, NULL, 0);
-		}
+		rt__kill_reap(&j->pid);
+		rt__kill_reap(&j->c1);
 		if (j->cg && j->cg_made && j->spec && j->spec->linux.ns[RT_NS_PID].present == false)
 			cg_kill_all(j->cg, SIGKILL, &e);
 		if (j->cg && j->cg_made)

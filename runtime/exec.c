@@ -236,13 +236,9 @@ exec_talk(struct exec_job *j, struct err *err)
 static void
 exec_job_fini(struct exec_job *j, bool failed)
 {
-	if (failed && j->pid > 0) {
-		kill(j->pid, SIGKILL);
-		waitpid(j->pid, NULL, 0);
-	}
-	if (failed && j->c1 > 0) {
-		kill(j->c1, SIGKILL);
-		waitpid(j->c1, NULL, 0);
+	if (failed) {
+		rt__kill_reap(&j->pid);
+		rt__kill_reap(&j->c1);
 	}
 	for (int i = 0; i < 2; i++)
 		if (j->sock[i] >= 0)

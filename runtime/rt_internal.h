@@ -126,6 +126,8 @@ void rt__child_reset_signals(void);
 void rt__block_signals(sigset_t *old);
 /* clone(CLONE_PARENT): the new process is the caller's sibling, our caller's child. */
 pid_t rt__fork_sibling(void);
+/* SIGKILLs and reaps one of our children after a failed create or exec; *pid becomes 0. */
+void rt__kill_reap(pid_t *pid);
 /* Sends a pty master to a console socket (runc's protocol: SCM_RIGHTS, the name as data). */
 int rt__console_send(const char *socket_path, int master, struct err *err);
 /* Writes a pid file atomically. */
