@@ -167,7 +167,8 @@ t_join_netns_by_path() {
 t_join_ipc_uts_by_path() {
 	bg unshare --ipc --uts sleep 100
 	local holder=$BG_PID
-	wait_for 5 test "$(readlink /proc/$holder/ns/uts)" != "$(readlink /proc/self/ns/uts)"
+	# re-evaluated on every try: the holder may not have unshared yet
+	wait_for 5 sh -c "test \"\$(readlink /proc/$holder/ns/uts)\" != \"\$(readlink /proc/self/ns/uts)\""
 	mkbundle
 	cfg "add_ns('ipc', '/proc/$holder/ns/ipc'); add_ns('uts', '/proc/$holder/ns/uts')
 c.pop('hostname', None)"
