@@ -126,6 +126,9 @@ int cg__dev_prog_apply(int dirfd, const char *dir, const struct cg_device_rule *
 
 /* ---- files (cg_util.c); every error names dir/file and errno ---- */
 char *cg__join(const char *a, const char *b); /* owned; b may start with '/' */
+/* The distinct v1 hierarchy mount points (co-mounted controllers once), in controller order;
+ * without hybrid's unified mount. */
+size_t cg__v1_mounts(const struct cg_root *root, const char **out, size_t cap);
 int cg__write(const char *dir, const char *file, const char *value, struct err *err);
 int cg__read(const char *dir, const char *file, char **out, struct err *err);
 /* Trimmed single value; "max" reads as UINT64_MAX. */

@@ -13,14 +13,13 @@
 #include "base/cleanup.h"
 #include "base/xalloc.h"
 
-/* The distinct hierarchy mount points (plus the unified one in hybrid), in controller order. */
-static size_t
-hierarchies(const struct cg *cg, const char **out, size_t cap)
+size_t
+cg__v1_mounts(const struct cg_root *root, const char **out, size_t cap)
 {
 	size_t n = 0;
 
 	for (int c = 0; c < CG_CTRL_COUNT && n < cap; c++) {
-		const char *m = cg->root->mount[c];
+		const char *m = root->mount[c];
 		bool dup = false;
 
 		if (m == NULL)
@@ -30,6 +29,15 @@ hierarchies(const struct cg *cg, const char **out, size_t cap)
 		if (!dup)
 			out[n++] = m;
 	}
+	return n;
+}
+
+/* The distinct hierarchy mount points (plus the unified one in hybrid), in controller order. */
+static size_t
+hierarchies(const struct cg *cg, const char **out, size_t cap)
+{
+	size_t n = cg__v1_mounts(cg->root, out, cap);
+
 	if (cg->root->mode == CG_MODE_HYBRID && cg->root->unified && n < cap)
 		out[n++] = cg->root->unified;
 	return n;

@@ -128,6 +128,28 @@ int cg_open_dirfd(const struct cg *cg, struct err *err);
 /* Moves pid (a process, all threads) into the cgroup: cgroup.procs in every hierarchy. */
 int cg_add_pid(struct cg *cg, pid_t pid, struct err *err);
 
+/* Joining without the kernel's global lock. Writing a pid to cgroup.procs takes
+ * cgroup_threadgroup_rwsem for writing, which first waits for an RCU grace period (5-17 ms on an
+ * idle host) unless another such write happened just before. Since Linux 6.2 a thread moving
+ * only itself (v1 `tasks`, "0") does not take that lock, and clone3(CLONE_INTO_CGROUP) puts a
+ * child into a cgroup2 directory as it is born. cg_join_prepare opens, before the fork, what the
+ * child needs; the (single-threaded) child calls cg_join_self before anything else. */
+struct cg_join {
+	int tasks[CG_CTRL_COUNT]; /* v1 hierarchies' `tasks` files (O_WRONLY) */
+	char *tasks_path[CG_CTRL_COUNT]; /* owned, for error messages */
+	size_t n_tasks;
+	int dirfd;	   /* cgroup2 directory (v2, or hybrid's unified) for clone3; -1 none */
+	int procs;	   /* its cgroup.procs, when the child was not born there; -1 none */
+	char *procs_path; /* owned */
+};
+/* Opens the files of every hierarchy the cgroup exists in. On failure nothing stays open. */
+int cg_join_prepare(const struct cg *cg, struct cg_join *j, struct err *err);
+/* In the child: "0" to every `tasks` file, and to the cgroup2 cgroup.procs unless born_in_v2
+ * (clone3 put it there). Only open files are used. The error names the file. */
+int cg_join_self(const struct cg_join *j, bool born_in_v2, struct err *err);
+/* Closes the files (both sides call it); the struct may be prepared again. */
+void cg_join_close(struct cg_join *j);
+
 /* Applies linux.resources at create time: only fields with has_ set / non-empty arrays are
  * written; 0 means unset for the memory, swap, reservation, kernel, shares, quota, period and
  * weights (runc). Writes that must happen in a given order (memory vs memsw, period vs quota,

@@ -216,7 +216,7 @@ create_prepare(struct create_job *j, struct err *err)
 		return -1;
 	if (create_state_dir(j, err) < 0)
 		return -1;
-	if (create_cgroup(j, err) < 0)
+	if (create_cgroup(j, err) < 0 || cg_join_prepare(j->cg, &j->cgj, err) < 0)
 		return -1;
 	if (rt__ns_open_paths(j->spec, j->ns_fds, err) < 0)
 		return -1;
@@ -238,11 +238,9 @@ create_prepare(struct create_job *j, struct err *err)
 static pid_t
 create_fork(struct create_job *j)
 {
-	if (!j->fast)
-		return fork();
-	return (pid_t)syscall(SYS_clone,
-			      (rt__ns_new_flags(j->spec) & ~CLONE_NEWCGROUP) | SIGCHLD, 0, 0, 0,
-			      0);
+	unsigned long flags = j->fast ? rt__ns_new_flags(j->spec) & ~CLONE_NEWCGROUP : 0;
+
+	return rt__clone_into(flags, j->cgj.dirfd, &j->cg_born);
 }
 
 static int
@@ -286,8 +284,6 @@ create_talk_ns(struct create_job *j, struct err *err)
 	bool userns = rt__ns_new_flags(j->spec) & CLONE_NEWUSER;
 	pid_t who;
 
-	if (cg_add_pid(j->cg, j->c1, err) < 0)
-		return -1;
 	if (j->fast) {
 		j->pid = j->c1;
 		j->c1 = 0;
@@ -409,6 +405,7 @@ create_job_fini(struct create_job *j, bool failed)
 		if (j->sock[i] >= 0)
 			close(j->sock[i]);
 	rt__ns_close(j->ns_fds);
+	cg_join_close(&j->cgj);
 	if (j->state_dirfd >= 0)
 		close(j->state_dirfd);
 	if (j->has_seccomp)
@@ -436,6 +433,7 @@ rt_container_create(const struct rt_ctx *ctx, const struct rt_create_opts *o, pi
 	j.o = o;
 	j.state_dirfd = -1;
 	j.sock[0] = j.sock[1] = -1;
+	j.cgj.dirfd = j.cgj.procs = -1;
 	for (int k = 0; k < RT_NS_NKINDS; k++)
 		j.ns_fds[k] = -1;
 	if (rt__check_id(o->id, err) < 0)
@@ -456,6 +454,7 @@ rt_container_create(const struct rt_ctx *ctx, const struct rt_create_opts *o, pi
 	close(j.sock[1]);
 	j.sock[1] = -1;
 	rt__ns_close(j.ns_fds);
+	cg_join_close(&j.cgj);
 	if (create_talk(&j, err) < 0 || create_save(&j, err) < 0 ||
 	    create_release(&j, err) < 0)
 		goto out;

@@ -6,6 +6,7 @@
 #include <stdbool.h>
 #include <sys/types.h>
 
+#include "cgroups/cgroups.h"
 #include "rt_internal.h"
 #include "seccomp.h"
 
@@ -27,6 +28,8 @@ struct create_job {
 	struct cg_root *cgroot;	    /* owned */
 	struct cg *cg;		    /* owned */
 	bool cg_made;
+	struct cg_join cgj; /* the child moves itself in (cg_join_self) */
+	bool cg_born;	    /* the child was born in the cgroup2 directory */
 	struct seccomp_prog seccomp;
 	bool has_seccomp;
 	int ns_fds[RT_NS_NKINDS];

@@ -226,6 +226,9 @@ create_child_main(struct create_job *j)
 	rt__child_reset_signals();
 	close(j->sock[0]);
 	prctl(PR_SET_DUMPABLE, 0);
+	/* first: everything after is accounted to the container (and the init inherits it) */
+	CHILD_CHECK(j, cg_join_self(&j->cgj, j->cg_born, &cerr));
+	cg_join_close(&j->cgj);
 	CHILD_CHECK(j, rt__child_stdio(j->o->stdio, &cerr));
 	CHILD_CHECK(j, child_close_fds(j, &cerr));
 	if (j->fast)

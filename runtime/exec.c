@@ -1,5 +1,5 @@
 /* exec: a new process in a running container. The runtime opens the init's namespaces and root
- * from /proc; the child joins them (user first), joins the cgroup through its parent's move,
+ * from /proc; the child moves itself into the cgroup (cg_join_self), joins them (user first),
  * forks into the pid namespace as the caller's child (CLONE_PARENT), chroots into the
  * container's root and execs. Success is the sync socket closing on execve (it is CLOEXEC). */
 #include "rt_internal.h"
@@ -31,6 +31,8 @@ struct exec_job {
 	struct rt_state *st;	/* owned */
 	struct rt_spec *spec;	/* owned: the container's config (seccomp) */
 	struct cg *cg;		/* owned */
+	struct cg_join cgj;	/* without execCPUAffinity the child moves itself in */
+	bool cg_born;		/* born in the cgroup2 directory */
 	struct seccomp_prog seccomp;
 	bool has_seccomp;
 	int ns_fds[RT_NS_NKINDS];
@@ -90,6 +92,10 @@ exec_child_main(struct exec_job *j)
 	if (getppid() != j->parent)
 		_exit(1); /* the runtime died before we set the death signal */
 	prctl(PR_SET_DUMPABLE, 0);
+	if (!j->has_affinity) {
+		EXEC_CHECK(j, cg_join_self(&j->cgj, j->cg_born, &xerr));
+		cg_join_close(&j->cgj);
+	}
 	EXEC_CHECK(j, rt__child_stdio(j->o->stdio, &xerr));
 	exec_child_close_fds(j);
 	if (j->has_affinity) {
@@ -171,6 +177,9 @@ exec_prepare(const struct rt_ctx *ctx, struct exec_job *j, struct err *err)
 		return -1;
 	if (rt__state_cgroup(ctx, j->st, &j->cg, err) < 0)
 		return -1;
+	/* execCPUAffinity: the initial affinity holds until the runtime moves the child in */
+	if (!j->has_affinity && cg_join_prepare(j->cg, &j->cgj, err) < 0)
+		return -1;
 	if (rt__ns_open_pid(j->st->pid, j->ns_fds, err) < 0)
 		return -1;
 	snprintf(path, sizeof(path), "/proc/%d/root", (int)j->st->pid);
@@ -194,7 +203,7 @@ exec_talk(struct exec_job *j, struct err *err)
 
 	if (j->has_affinity && rt__sync_expect(j->sock[0], RT_SYNC_AFFINITY, NULL, NULL, err) < 0)
 		return -1;
-	if (cg_add_pid(j->cg, j->c1, err) < 0)
+	if (j->has_affinity && cg_add_pid(j->cg, j->c1, err) < 0)
 		return -1;
 	if (rt__sync_send(j->sock[0], RT_SYNC_GO, 0, -1, err) < 0)
 		return -1;
@@ -244,6 +253,7 @@ exec_job_fini(struct exec_job *j, bool failed)
 		if (j->sock[i] >= 0)
 			close(j->sock[i]);
 	rt__ns_close(j->ns_fds);
+	cg_join_close(&j->cgj);
 	if (j->rootfd >= 0)
 		close(j->rootfd);
 	if (j->has_seccomp)
@@ -267,13 +277,14 @@ rt_container_exec(const struct rt_ctx *ctx, const struct rt_exec_opts *o, pid_t 
 	j.o = o;
 	j.rootfd = -1;
 	j.sock[0] = j.sock[1] = -1;
+	j.cgj.dirfd = j.cgj.procs = -1;
 	for (int k = 0; k < RT_NS_NKINDS; k++)
 		j.ns_fds[k] = -1;
 	if (exec_prepare(ctx, &j, err) < 0)
 		goto out;
 	j.parent = getpid();
 	rt__block_signals(&old);
-	j.c1 = fork();
+	j.c1 = rt__clone_into(0, j.cgj.dirfd, &j.cg_born);
 	if (j.c1 == 0)
 		exec_child_main(&j);
 	sigprocmask(SIG_SETMASK, &old, NULL);
@@ -285,6 +296,7 @@ rt_container_exec(const struct rt_ctx *ctx, const struct rt_exec_opts *o, pid_t 
 	close(j.sock[1]);
 	j.sock[1] = -1;
 	rt__ns_close(j.ns_fds);
+	cg_join_close(&j.cgj);
 	if (exec_talk(&j, err) < 0)
 		goto out;
 	if (o->pid_file && rt__write_pid_file(o->pid_file, j.pid, err) < 0)

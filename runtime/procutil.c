@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/sched.h>
 #include <libgen.h>
 #include <sched.h>
 #include <stdio.h>
@@ -15,6 +16,7 @@
 
 #include "base/cleanup.h"
 #include "base/fdutil.h"
+#include "base/sys.h"
 #include "base/xalloc.h"
 
 void
@@ -31,6 +33,25 @@ rt__fork_sibling(void)
 {
 	/* raw clone without a stack behaves as fork */
 	return (pid_t)syscall(SYS_clone, CLONE_PARENT | SIGCHLD, 0, 0, 0, 0);
+}
+
+pid_t
+rt__clone_into(unsigned long flags, int cgfd, bool *born_in)
+{
+	struct clone_args args = {.flags = flags, .exit_signal = SIGCHLD};
+	pid_t pid;
+
+	if (cgfd >= 0) {
+		args.flags |= CLONE_INTO_CGROUP;
+		args.cgroup = (uint64_t)cgfd;
+		*born_in = true;
+		pid = (pid_t)sys_clone3(&args, sizeof(args));
+		if (pid >= 0 || (errno != ENOSYS && errno != E2BIG && errno != EINVAL))
+			return pid;
+	}
+	/* no clone3 or no CLONE_INTO_CGROUP (before Linux 5.7): the child joins by itself */
+	*born_in = false;
+	return (pid_t)syscall(SYS_clone, flags | SIGCHLD, 0, 0, 0, 0);
 }
 
 void

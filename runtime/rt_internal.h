@@ -126,6 +126,10 @@ void rt__child_reset_signals(void);
 void rt__block_signals(sigset_t *old);
 /* clone(CLONE_PARENT): the new process is the caller's sibling, our caller's child. */
 pid_t rt__fork_sibling(void);
+/* fork(2), or with namespace flags clone(2), born into the cgroup2 directory cgfd when it is
+ * >= 0 (clone3 CLONE_INTO_CGROUP). *born_in is set before the child exists (the child reads its
+ * copy): false when the kernel could not do it and the child must join by itself. */
+pid_t rt__clone_into(unsigned long flags, int cgfd, bool *born_in);
 /* SIGKILLs and reaps one of our children after a failed create or exec; *pid becomes 0. */
 void rt__kill_reap(pid_t *pid);
 /* Sends a pty master to a console socket (runc's protocol: SCM_RIGHTS, the name as data). */

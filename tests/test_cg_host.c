@@ -24,6 +24,7 @@
 #include "cgroups/cg_internal.h"
 #include <fcntl.h>
 #include <linux/bpf.h>
+#include <linux/sched.h>
 #include <sys/syscall.h>
 
 struct host {
@@ -197,6 +198,113 @@ host_add_pid_and_pids(void **state)
 	assert_non_null(strstr(self, h->path));
 	assert_int_equal(cg_add_pid(h->cg, -1, &err), -1);
 	assert_int_equal(err.code, EINVAL);
+}
+
+/* Every line of /proc/PID/cgroup names the test cgroup: every hierarchy joined. */
+static void
+assert_everywhere(struct host *h, pid_t pid)
+{
+	cleanup_free char *text = NULL, *procfile = xasprintf("/proc/%d/cgroup", (int)pid);
+	struct err err = {0};
+	int lines = 0;
+
+	assert_int_equal(read_file_at(-1, procfile, &text, NULL, &err), 0);
+	for (char *l = strtok(text, "\n"); l; l = strtok(NULL, "\n"), lines++) {
+		const char *p = strrchr(l, ':');
+		if (strcmp(p + 1, h->path) != 0)
+			fail_msg("pid %d not in %s: %s", (int)pid, h->path, l);
+	}
+	assert_true(lines > 0);
+}
+
+static void
+host_join_self(void **state)
+{
+	struct host *h = *state;
+	struct cg_join j;
+	struct err err = {0};
+	int pfd[2];
+	char c = 0;
+
+	NEED_HOST(h);
+	assert_int_equal(cg_join_prepare(h->cg, &j, &err), 0);
+	assert_true(j.n_tasks > 0 || j.dirfd >= 0);
+	assert_int_equal(pipe(pfd), 0);
+	h->child = fork();
+	if (h->child == 0) {
+		struct err cerr = {0};
+		if (cg_join_self(&j, false, &cerr) < 0)
+			_exit(3);
+		cg_join_close(&j);
+		if (write(pfd[1], "x", 1) != 1)
+			_exit(4);
+		child_loop();
+	}
+	cg_join_close(&j);
+	close(pfd[1]);
+	assert_int_equal(read(pfd[0], &c, 1), 1);
+	close(pfd[0]);
+	assert_everywhere(h, h->child);
+}
+
+/* clone3 CLONE_INTO_CGROUP puts the child into the cgroup2 part; it joins the v1 ones. */
+static void
+host_join_born_in_v2(void **state)
+{
+	struct host *h = *state;
+	struct cg_join j;
+	struct clone_args args = {.flags = CLONE_INTO_CGROUP, .exit_signal = SIGCHLD};
+	struct err err = {0};
+	int pfd[2];
+	char c = 0;
+
+	NEED_HOST(h);
+	assert_int_equal(cg_join_prepare(h->cg, &j, &err), 0);
+	if (j.dirfd < 0) {
+		cg_join_close(&j);
+		skip(); /* v1 without a cgroup2 mount */
+	}
+	args.cgroup = (uint64_t)j.dirfd;
+	assert_int_equal(pipe(pfd), 0);
+	h->child = (pid_t)syscall(SYS_clone3, &args, sizeof(args));
+	assert_true(h->child >= 0);
+	if (h->child == 0) {
+		struct err cerr = {0};
+		if (cg_join_self(&j, true, &cerr) < 0)
+			_exit(3);
+		if (write(pfd[1], "x", 1) != 1)
+			_exit(4);
+		child_loop();
+	}
+	cg_join_close(&j);
+	close(pfd[1]);
+	assert_int_equal(read(pfd[0], &c, 1), 1);
+	close(pfd[0]);
+	assert_everywhere(h, h->child);
+}
+
+/* A cgroup that is gone: the error names the file, nothing stays open. */
+static void
+host_join_missing(void **state)
+{
+	struct host *h = *state;
+	struct cg *gone = NULL;
+	struct cg_join j;
+	struct err err = {0};
+	char path[64];
+	int before = dup(0);
+
+	NEED_HOST(h);
+	close(before);
+	snprintf(path, sizeof(path), "/husk-test-join-gone-%d", (int)getpid());
+	assert_int_equal(cg_create(h->root, path, &gone, &err), 0);
+	assert_int_equal(cg_destroy(gone, &err), 0);
+	assert_int_equal(cg_join_prepare(gone, &j, &err), -1);
+	assert_int_equal(err.code, ENOENT);
+	assert_non_null(strstr(err.msg, "husk-test-join-gone"));
+	assert_int_equal(dup(0), before); /* the lowest free fd did not move */
+	close(before);
+	cg_free(gone);
 }
 
 static void
@@ -501,6 +609,9 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(host_detect, setup, teardown),
 		cmocka_unit_test_setup_teardown(host_add_pid_and_pids, setup, teardown),
+		cmocka_unit_test_setup_teardown(host_join_self, setup, teardown),
+		cmocka_unit_test_setup_teardown(host_join_born_in_v2, setup, teardown),
+		cmocka_unit_test_setup_teardown(host_join_missing, setup, teardown),
 		cmocka_unit_test_setup_teardown(host_apply_and_update, setup, teardown),
 		cmocka_unit_test_setup_teardown(host_stats, setup, teardown),
 		cmocka_unit_test_setup_teardown(host_freeze_thaw, setup, teardown),
