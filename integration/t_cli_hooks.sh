@@ -70,6 +70,28 @@ t_hooks_run_at_the_right_moment() {
 	check_state poststop 'stopped'
 }
 
+# start, exec and delete use the config the container was created with (runc keeps a copy):
+# the bundle's config.json removed after create changes nothing.
+t_config_kept_from_create() {
+	mkbundle
+	mkhook
+	all_hooks
+	set_args /init sleep 30
+	create_ctr "$CID"
+	mv "$T/b/config.json" "$T/config.orig"
+	rt_ok start "$CID"
+	wait_for 5 grep -q poststart "$T/marks/order"
+	check_file "$T/marks/startContainer.state" "startContainer hook from the kept config"
+	# (runc exec reads the bundle's config.json for process defaults: husk's does not need it)
+	is_runc || check_eq "$(rt_ok exec "$CID" /init echo still)" still \
+		"exec without the bundle's config"
+	rt_ok kill "$CID" KILL
+	wait_status "$CID" stopped
+	rt_ok delete "$CID"
+	check_eq "$(tail -1 "$T/marks/order")" poststop "poststop hook from the kept config"
+	mv "$T/config.orig" "$T/b/config.json"
+}
+
 t_hooks_namespaces() {
 	mkbundle
 	mkhook
@@ -181,4 +203,5 @@ t_failing_poststop_hook_still_deletes() {
 
 run_tests t_hooks_run_at_the_right_moment t_hooks_namespaces t_hook_args_and_env \
 	t_hook_timeout_fails_create t_failing_hook_fails_create_and_cleans_up \
-	t_failing_start_container_hook t_missing_hook_binary t_failing_poststop_hook_still_deletes
+	t_failing_start_container_hook t_missing_hook_binary t_failing_poststop_hook_still_deletes \
+	t_config_kept_from_create

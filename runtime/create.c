@@ -126,6 +126,28 @@ create_validate(struct create_job *j, struct err *err)
 	return create_check_sysctl(s, err);
 }
 
+/* A copy of config.json in the state directory: start, exec and delete use the config the
+ * container was created with, whatever happens to the bundle afterwards (as runc). */
+static int
+create_keep_config(struct create_job *j, struct err *err)
+{
+	cleanup_free char *text = NULL;
+	size_t len = 0;
+
+	if (read_file_at(AT_FDCWD, j->config_path, &text, &len, err) < 0) {
+		if (j->o->spec && err->code == ENOENT) {
+			err_clear(err); /* the caller's own spec, not from a file */
+			return 0;
+		}
+		return err_wrap(err, "keep a copy of the config");
+	}
+	if (write_file_atomic_at(j->state_dirfd, RT_CONFIG_FILE, text, len, 0600, err) < 0)
+		return err_wrap(err, "keep a copy of the config");
+	free(j->config_path);
+	j->config_path = xasprintf("%s/%s", j->state_dir, RT_CONFIG_FILE);
+	return 0;
+}
+
 static int
 create_state_dir(struct create_job *j, struct err *err)
 {
@@ -152,7 +174,7 @@ create_state_dir(struct create_job *j, struct err *err)
 	rt__userns_root_ids(j->spec, &uid, &gid);
 	if ((uid || gid) && fchownat(j->state_dirfd, RT_EXEC_FIFO, uid, gid, 0) < 0)
 		return err_sys(err, "chown %s", RT_EXEC_FIFO);
-	return 0;
+	return create_keep_config(j, err);
 }
 
 /* runc's default device allow-list, after the spec's rules and linux.devices. */

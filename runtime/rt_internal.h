@@ -16,6 +16,7 @@ struct cg_root;
 /* ---- state (state.c) ---- */
 #define RT_STATE_FILE "state.json"
 #define RT_EXEC_FIFO "exec.fifo"
+#define RT_CONFIG_FILE "config.json" /* the copy create keeps */
 
 const char *rt__root(const struct rt_ctx *ctx);
 /* Checks an id is usable as a directory name (runc's rule: [\w+-\.]+, not "." / ".."). */
