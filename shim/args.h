@@ -13,11 +13,11 @@ struct shim_args {
 	const char *publish_bin; /* -publish-binary (unused: events go through ttrpc) */
 	const char *id;          /* -id */
 	const char *bundle;      /* -bundle (delete) */
-	const char *socket;      /* -socket (accepted, unused) */
+	const char *socket;      /* -socket: the listening socket's path (serve) */
 	bool debug;              /* -debug */
 	bool version;            /* -v / -version */
 	bool info;               /* -info */
-	const char *action;      /* "start", "delete" or NULL */
+	const char *action;      /* "start", "serve", "delete" or NULL */
 };
 
 /* argv is borrowed (strings point into it). EINVAL names the bad flag. */

@@ -1,6 +1,6 @@
 /* containerd-shim-husk-v2: the containerd shim v2 for the husk runtime. The action word picks
- * what this process does: `start` (spawn the server), `delete` (cleanup after a dead shim);
- * -info and -v answer and exit. */
+ * what this process does: `start` (spawn the server), `serve` (the server, as `start` runs it),
+ * `delete` (cleanup after a dead shim); -info and -v answer and exit. */
 #include <stdio.h>
 #include <string.h>
 
@@ -26,6 +26,8 @@ main(int argc, char **argv)
 	log_init(2, LOG_TEXT, a.debug ? LOG_DEBUG : LOG_WARN);
 	if (a.action && strcmp(a.action, "start") == 0)
 		return manager_start(&a);
+	if (a.action && strcmp(a.action, "serve") == 0)
+		return manager_serve(&a);
 	if (a.action && strcmp(a.action, "delete") == 0)
 		return manager_delete(&a);
 	fprintf(stderr, "usage: %s [flags] start|delete (run by containerd)\n", argv[0]);

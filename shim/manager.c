@@ -2,10 +2,12 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -22,6 +24,11 @@
 #include "rt.h"
 #include "serve.h"
 #include "spec.h"
+
+/* The server's listening socket, as the Go shim passes it to its own server. */
+#define MANAGER_SERVE_FD 3
+#define MANAGER_TUNABLES_ENV "GLIBC_TUNABLES"
+#define MANAGER_TUNABLES "glibc.malloc.tcache_count=0"
 
 char *
 manager_group(const char *config_path, const char *id)
@@ -109,6 +116,103 @@ manager_adjust_oom(pid_t containerd)
 	close(fd);
 }
 
+/* GLIBC_TUNABLES with `add` appended (the server's own malloc settings), or `add` alone. */
+static char *
+manager_tunables(const char *add)
+{
+	const char *cur = getenv(MANAGER_TUNABLES_ENV);
+
+	return cur && *cur ? xasprintf("%s:%s", cur, add) : xstrdup(add);
+}
+
+/* Takes our setting back out of GLIBC_TUNABLES (glibc has read it): the processes the server
+ * starts (loggers, hooks) get containerd's environment as it was. */
+static void
+manager_untune(void)
+{
+	const char *cur = getenv(MANAGER_TUNABLES_ENV);
+	size_t n = cur ? strlen(cur) : 0, k = strlen(MANAGER_TUNABLES);
+	cleanup_free char *rest = NULL;
+
+	if (!cur || n < k || strcmp(cur + n - k, MANAGER_TUNABLES) != 0)
+		return;
+	if (n == k) {
+		unsetenv(MANAGER_TUNABLES_ENV);
+		return;
+	}
+	if (cur[n - k - 1] != ':')
+		return;
+	rest = xstrndup(cur, n - k - 1);
+	setenv(MANAGER_TUNABLES_ENV, rest, 1);
+}
+
+/* The server runs in a fresh image of this binary, as the Go shim's does (listening socket on fd
+ * 3, -socket naming it), for its memory: nothing `start` allocated stays in its heap, and glibc's
+ * per-thread malloc cache is off. That cache keeps up to 7 freed chunks of each small size for
+ * reuse, and they pin heap pages for the shim's whole idle life (~28 kB of each shim's heap with
+ * a running container); it can only be turned off by GLIBC_TUNABLES at process start. Returns
+ * the fd to serve on if exec failed. */
+static int
+manager_exec_server(const struct shim_args *a, int lfd, const char *path)
+{
+	cleanup_free char *tunables = manager_tunables(MANAGER_TUNABLES);
+	char self[PATH_MAX] = "containerd-shim-husk-v2";
+	const char *argv[16];
+	size_t n = 0;
+	ssize_t len;
+
+	if (lfd != MANAGER_SERVE_FD) {
+		if (dup2(lfd, MANAGER_SERVE_FD) < 0)
+			return lfd;
+		close(lfd);
+	}
+	fd_set_cloexec(MANAGER_SERVE_FD, false);
+	len = readlink("/proc/self/exe", self, sizeof(self) - 1);
+	if (len > 0)
+		self[len] = '\0';
+	argv[n++] = self;
+	argv[n++] = "-namespace";
+	argv[n++] = a->ns;
+	argv[n++] = "-address";
+	argv[n++] = a->address;
+	if (a->publish_bin) {
+		argv[n++] = "-publish-binary";
+		argv[n++] = a->publish_bin;
+	}
+	argv[n++] = "-id";
+	argv[n++] = a->id;
+	if (a->debug)
+		argv[n++] = "-debug";
+	argv[n++] = "-socket";
+	argv[n++] = path;
+	argv[n++] = "serve";
+	argv[n] = NULL;
+	setenv(MANAGER_TUNABLES_ENV, tunables, 1);
+	execv("/proc/self/exe", (char *const *)argv);
+	log_warn("exec /proc/self/exe: %s (serving from the start process)", strerror(errno));
+	manager_untune();
+	return MANAGER_SERVE_FD;
+}
+
+int
+manager_serve(const struct shim_args *a)
+{
+	int listening = 0;
+	socklen_t len = sizeof(listening);
+
+	if (!a->socket || !*a->socket ||
+	    getsockopt(MANAGER_SERVE_FD, SOL_SOCKET, SO_ACCEPTCONN, &listening, &len) < 0 ||
+	    !listening) {
+		fprintf(stderr, "serve: needs -socket and its listening socket on fd %d (the "
+		                "`start` action runs it)\n",
+		        MANAGER_SERVE_FD);
+		return 2;
+	}
+	manager_untune();
+	log_init(2, LOG_TEXT, a->debug ? LOG_DEBUG : LOG_INFO);
+	return serve_run(a, MANAGER_SERVE_FD, a->socket);
+}
+
 /* The server process: detached, stdio to /dev/null, logs to the bundle's log FIFO. */
 static void
 manager_server_child(const struct shim_args *a, int lfd, const char *path, pid_t containerd)
@@ -133,7 +237,8 @@ manager_server_child(const struct shim_args *a, int lfd, const char *path, pid_t
 	manager_adjust_oom(containerd);
 	if (chdir("/") < 0)
 		log_warn("chdir /: %s", strerror(errno));
-	exit(serve_run(a, lfd, path)); /* stdio was flushed before the fork */
+	lfd = manager_exec_server(a, lfd, path);
+	exit(serve_run(a, lfd, path)); /* exec failed: serve here (stdio was flushed before fork) */
 }
 
 static int

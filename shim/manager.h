@@ -1,5 +1,6 @@
-/* manager: the shim binary's one-shot actions: `start` (spawn or reuse the server, print the
- * address), `delete` (clean up after a dead shim, print a DeleteResponse), -info, -v. */
+/* manager: the shim binary's actions: `start` (spawn or reuse the server, print the address),
+ * `serve` (the server `start` spawns), `delete` (clean up after a dead shim, print a
+ * DeleteResponse), -info, -v. */
 #ifndef SHIM_MANAGER_H
 #define SHIM_MANAGER_H
 
@@ -13,6 +14,9 @@
 /* Each returns the process exit code. */
 int manager_start(const struct shim_args *a);
 int manager_delete(const struct shim_args *a);
+/* `serve` (internal: `start` execs it): the long-lived server on the listening socket at fd 3,
+ * -socket being its path. */
+int manager_serve(const struct shim_args *a);
 int manager_info(void);
 int manager_version(void);
 

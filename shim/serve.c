@@ -1,6 +1,5 @@
 #include "serve.h"
 
-#include <malloc.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -13,10 +12,12 @@
 #include "loop.h"
 #include "server.h"
 #include "service.h"
+#include "trim.h"
 
 struct serve {
 	struct loop *loop;
 	struct server *server;
+	struct trim *trim;
 	const char *socket_path;
 };
 
@@ -36,6 +37,15 @@ serve_on_shutdown(void *arg)
 {
 	log_info("shutdown: no container left");
 	serve_stop(arg);
+}
+
+/* Requests allocate and free the most (Create, Exec, Stats): memory goes back after a burst. */
+static void
+serve_on_request(void *arg)
+{
+	struct serve *sv = arg;
+
+	trim_soon(sv->trim);
 }
 
 static void
@@ -69,10 +79,12 @@ serve_run(const struct shim_args *a, int listen_fd, const char *socket_path)
 		close(listen_fd);
 		goto out;
 	}
+	sv.trim = trim_new(loop_base(sv.loop));
+	server_set_request_cb(sv.server, serve_on_request, &sv);
 	svc_set_shutdown_cb(svc, serve_on_shutdown, &sv);
 	loop_set_stop_cb(sv.loop, serve_on_signal, &sv);
 	log_debug("serving on %s", socket_path);
-	malloc_trim(0); /* what `start` parsed before the fork is garbage here */
+	trim_now(); /* if `start` could not exec us, what it parsed is garbage here */
 	if (loop_run(sv.loop, &err) < 0) {
 		log_error("serve: %s", err.msg);
 		goto out;
@@ -83,6 +95,7 @@ out:
 		server_flush(sv.server, 1000);
 	events_drain(ev, 5000);
 	server_free(sv.server);
+	trim_free(sv.trim);
 	svc_free(svc);
 	events_free(ev);
 	loop_free(sv.loop);

@@ -35,6 +35,8 @@ struct server {
 	struct event *lev; /* owned */
 	struct server_conn *conns;
 	size_t n_conns;
+	void (*request_cb)(void *arg);
+	void *request_arg;
 };
 
 static void
@@ -143,6 +145,8 @@ server_on_read(evutil_socket_t fd, short what, void *arg)
 		return;
 	}
 	server_conn_update(sc);
+	if (sc->srv->request_cb)
+		sc->srv->request_cb(sc->srv->request_arg);
 }
 
 /* Only a peer with our own uid and gid may talk to us (as the Go shim's ttrpc server). */
@@ -272,6 +276,13 @@ server_flush(struct server *s, int timeout_ms)
 				break;
 		}
 	}
+}
+
+void
+server_set_request_cb(struct server *s, void (*cb)(void *arg), void *arg)
+{
+	s->request_cb = cb;
+	s->request_arg = arg;
 }
 
 size_t

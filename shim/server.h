@@ -22,5 +22,8 @@ void server_stop_accepting(struct server *s);
 /* Writes out pending replies, waiting at most timeout_ms in total (used before exit). */
 void server_flush(struct server *s, int timeout_ms);
 size_t server_connections(const struct server *s);
+/* cb(arg) runs after each read that fed requests to a connection (the shim trims its memory a
+ * little later). */
+void server_set_request_cb(struct server *s, void (*cb)(void *arg), void *arg);
 
 #endif
