@@ -232,6 +232,12 @@ pump_bytes(const struct pump *p)
 	return p->bytes;
 }
 
+bool
+pump_src_eof(const struct pump *p)
+{
+	return p->eof;
+}
+
 void
 pump_stop(struct pump *p)
 {

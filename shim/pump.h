@@ -27,6 +27,8 @@ bool pump_is_done(const struct pump *p);
 void pump_flush(struct pump *p);
 /* Bytes copied so far. */
 unsigned long long pump_bytes(const struct pump *p);
+/* True once the source read EOF (not when the sink failed). */
+bool pump_src_eof(const struct pump *p);
 /* Stops reading the source and finishes (used when the sink's reader is gone for good). */
 void pump_stop(struct pump *p);
 

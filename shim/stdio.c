@@ -321,6 +321,28 @@ stdio_child_started(struct stdio *io)
 	}
 }
 
+/* Terminal: the client's stdin ended (CloseIO dropped our hold, then the client closed its
+ * end). Hang up the pty as the runc shim does (it closes the console): the process gets SIGHUP
+ * rather than waiting on a terminal nobody can type into. What the process already wrote is
+ * copied first. A failed write into the pty (the process is gone) changes nothing. */
+static void
+stdio_on_stdin_done(struct pump *p, void *arg)
+{
+	struct stdio *io = arg;
+	struct pump *out = io->pumps[IO_OUT];
+	int master = io->console;
+
+	if (!pump_src_eof(p) || master < 0)
+		return;
+	io->console = -1;
+	if (out && !pump_is_done(out)) {
+		pump_flush(out);
+		if (!pump_is_done(out))
+			pump_stop(out); /* may report the drain: io stays valid (freed on Delete) */
+	}
+	close(master);
+}
+
 void
 stdio_attach_console(struct stdio *io, int master)
 {
@@ -333,7 +355,8 @@ stdio_attach_console(struct stdio *io, int master)
 		in_dst = fcntl(master, F_DUPFD_CLOEXEC, 3);
 		if (in_dst >= 0) {
 			io->pumps[IO_IN] = pump_new(io->base, io->stdin_src, in_dst,
-			                            PUMP_OWN_SRC | PUMP_OWN_DST, NULL, NULL);
+			                            PUMP_OWN_SRC | PUMP_OWN_DST, stdio_on_stdin_done,
+			                            io);
 			io->stdin_src = -1;
 		}
 	}

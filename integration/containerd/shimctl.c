@@ -1,6 +1,7 @@
 /* shimctl: a small ttrpc client for tests: talks to a running containerd-shim-husk-v2 the way
  * containerd does, and can also misbehave on purpose.
  *   shimctl SOCKET NS state ID [EXEC] | connect ID | pids ID | stats ID | checkpoint ID
+ *          | closeio ID [EXEC]         (stdin, as a client whose input ended)
  *          | update ID RESOURCES_JSON | wait-while-state ID   (Wait and State on one conn)
  *          | garbage                   (a frame of unknown type: that connection only ends)
  *          | oversize                  (a 5 MiB frame: ResourceExhausted, connection goes on)
@@ -340,6 +341,12 @@ main(int argc, char **argv)
 		r.id = (char *)id;
 		r.resources = &any;
 		a = call(sock, ns, "Update", &r.base);
+	} else if (strcmp(cmd, "closeio") == 0) {
+		Containerd__Task__V2__CloseIORequest r = CONTAINERD__TASK__V2__CLOSE_IOREQUEST__INIT;
+		r.id = (char *)id;
+		r.exec_id = argc > 5 ? argv[5] : (char *)"";
+		r.stdin = 1;
+		a = call(sock, ns, "CloseIO", &r.base);
 	} else if (strcmp(cmd, "connect") == 0) {
 		Containerd__Task__V2__ConnectRequest r =
 		    CONTAINERD__TASK__V2__CONNECT_REQUEST__INIT;

@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
 # `ctr task` verbs through io.containerd.husk.v2 and io.containerd.runc.v2, side by side: exec
-# (with and without -t, with stdin), ps, pause/resume, metrics, kill (and --all), attach,
+# (with and without -t, with stdin, a terminal hung up on stdin EOF), ps, pause/resume, metrics, kill (and --all), attach,
 # start after create, delete of a stopped task. TAP.
 cd "$(dirname "$0")/../.." || exit 1
 . integration/containerd/lib.sh
 ctrd_probe
-echo "1..57"
+echo "1..63"
 ctrd_start || { echo "Bail out! containerd did not start"; exit 1; }
 check "busybox image imported" ctrd_import_image
 
@@ -39,6 +39,31 @@ for rt in $HUSK_RT $RUNC_RT; do
 	rc=$?
 	check "$s: exec -t gets a pty" grep -q '/dev/pts/' "$CTRD_DIR/out"
 	is "$s: exec -t exit code" "$rc" 6
+
+	# A terminal exec whose client's input ended (CloseIO, then the client's end of the stdin
+	# FIFO closed) is hung up: SIGHUP ends it, as with the runc shim. Losing the client alone
+	# changes nothing (the shim holds stdin open until CloseIO).
+	script -qec "ctr -a $CTRD_SOCK -n $NS task exec -t --exec-id e5 $id sleep 1000" \
+		/dev/null </dev/null >/dev/null 2>&1 &
+	hpid=
+	for _ in $(seq 1 50); do
+		hpid=$(c task ps "$id" | awk '/ExecID:e5/ { print $1 }')
+		[ -n "$hpid" ] && break
+		sleep 0.1
+	done
+	pkill -KILL -f -- "--exec-id e5 $id" 2>/dev/null
+	wait $! 2>/dev/null
+	sleep 0.3
+	check "$s: exec -t outlives its killed client" test -n "$hpid" -a -d "/proc/$hpid"
+	is "$s: CloseIO of the terminal exec" \
+		"$("$BUILD/integration/shimctl" "$(sed 's|^unix://||' \
+			"$CTRD_DIR/state/io.containerd.runtime.v2.task/$NS/$id/address")" "$NS" \
+			closeio "$id" e5)" "OK closeio"
+	for _ in $(seq 1 50); do
+		[ -n "$hpid" ] && [ -d "/proc/$hpid" ] || break
+		sleep 0.1
+	done
+	check "$s: stdin EOF after CloseIO hangs the terminal up" test -n "$hpid" -a ! -d "/proc/$hpid"
 
 	c task exec -d --exec-id e4 "$id" sleep 100 >/dev/null
 	c task ps "$id" >"$CTRD_DIR/ps-$s"
