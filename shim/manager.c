@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "address.h"
+#include "bootstrap.h"
 #include "base/cleanup.h"
 #include "base/fdutil.h"
 #include "base/log.h"
@@ -19,7 +20,6 @@
 #include "base/xalloc.h"
 #include "cgroups/cgroups.h"
 #include "proto/pb.h"
-#include "proto/runc/options.pb-c.h"
 #include "proto/types/introspection.pb-c.h"
 #include "rt.h"
 #include "serve.h"
@@ -50,32 +50,27 @@ manager_group(const char *config_path, const char *id)
 	return group ? group : xstrdup(id);
 }
 
-/* The options on stdin: an Any (1.x-2.2) or BootstrapParams (2.3+). We only need
- * runc Options.shim_cgroup from the Any form. Owned result, NULL if none. */
-static char *
-manager_shim_cgroup(void)
+/* What `start` takes from containerd besides its flags (shim-protocol.md 2.2, 2.5): -address
+ * falls back to GRPC_ADDRESS, then to BootstrapParams; TTRPC_ADDRESS (the server's, for events)
+ * to BootstrapParams; the socket goes in BootstrapParams.socket_dir when containerd 2.3 sets one.
+ * Flags and env win: 2.3 still passes them all. *dir is owned, NULL for the default. */
+static int
+manager_bootstrap(struct shim_args *a, const struct bootstrap *boot, char **dir, struct err *err)
 {
-	cleanup_free char *data = NULL;
-	Google__Protobuf__Any *any;
-	struct err err = {0};
-	char *cg = NULL;
-	size_t len = 0;
+	const char *ttrpc = getenv("TTRPC_ADDRESS");
 
-	if (isatty(0) || read_all(0, &data, &len, &err) < 0 || len == 0)
-		return NULL;
-	any = google__protobuf__any__unpack(NULL, len, (const uint8_t *)data);
-	if (!any)
-		return NULL; /* BootstrapParams has fields >= 3: not an Any */
-	if (pb_any_is(any, "containerd.runc.v1.Options")) {
-		Containerd__Runc__V1__Options *o =
-		    containerd__runc__v1__options__unpack(NULL, any->value.len, any->value.data);
-		if (o && o->shim_cgroup && *o->shim_cgroup)
-			cg = xstrdup(o->shim_cgroup);
-		if (o)
-			containerd__runc__v1__options__free_unpacked(o, NULL);
-	}
-	google__protobuf__any__free_unpacked(any, NULL);
-	return cg;
+	if (!a->address || !*a->address)
+		a->address = getenv("GRPC_ADDRESS");
+	if ((!a->address || !*a->address) && boot->grpc_address)
+		a->address = boot->grpc_address;
+	if (!a->address || !*a->address)
+		return err_set(err, EINVAL, "-address is required");
+	if ((!ttrpc || !*ttrpc) && boot->ttrpc_address)
+		setenv("TTRPC_ADDRESS", boot->ttrpc_address, 1);
+	*dir = NULL;
+	if (boot->socket_dir && !(*dir = address_clean_dir(boot->socket_dir, err)))
+		return err_wrap(err, "BootstrapParams socket_dir");
+	return 0;
 }
 
 static int
@@ -256,21 +251,28 @@ manager_print_address(const char *address)
 }
 
 int
-manager_start(const struct shim_args *a)
+manager_start(const struct shim_args *args)
 {
-	cleanup_free char *group = NULL, *address = NULL, *shim_cg = NULL;
+	cleanup_free char *group = NULL, *address = NULL, *dir = NULL;
+	cleanup_bootstrap struct bootstrap boot = {0};
+	struct shim_args a = *args;
 	struct err err = {0};
 	const char *path;
 	bool in_use = false;
 	pid_t containerd = getppid(), pid;
 	int lfd;
 
-	if (!a->id || !*a->id || !a->address) {
-		fprintf(stderr, "start: -id and -address are required\n");
+	if (!a.id || !*a.id) {
+		fprintf(stderr, "start: -id is required\n");
 		return 1;
 	}
-	group = manager_group("config.json", a->id);
-	address = address_for(NULL, a->address, a->ns, group);
+	bootstrap_read(0, a.id, a.ns, &boot);
+	if (manager_bootstrap(&a, &boot, &dir, &err) < 0) {
+		fprintf(stderr, "start: %s\n", err.msg);
+		return 1;
+	}
+	group = manager_group("config.json", a.id);
+	address = address_for(dir, a.address, a.ns, group);
 	path = address_path(address);
 	lfd = address_listen(path, &in_use, &err);
 	if (lfd < 0 && in_use)
@@ -279,9 +281,13 @@ manager_start(const struct shim_args *a)
 		fprintf(stderr, "start: %s\n", err.msg);
 		return 1;
 	}
+	/* before the server exists, so that it and its containers inherit the cookie */
+	if (bootstrap_sched_core(&err) < 0) {
+		fprintf(stderr, "start: %s\n", err.msg);
+		goto fail;
+	}
 	if (manager_print_address(address) != 0)
 		goto fail;
-	shim_cg = manager_shim_cgroup();
 	fflush(NULL);
 	pid = fork();
 	if (pid < 0) {
@@ -289,9 +295,9 @@ manager_start(const struct shim_args *a)
 		goto fail;
 	}
 	if (pid == 0)
-		manager_server_child(a, lfd, path, containerd);
+		manager_server_child(&a, lfd, path, containerd);
 	close(lfd);
-	if (shim_cg && manager_join_cgroup(shim_cg, pid, &err) < 0) {
+	if (boot.shim_cgroup && manager_join_cgroup(boot.shim_cgroup, pid, &err) < 0) {
 		fprintf(stderr, "start: %s\n", err.msg);
 		kill(pid, SIGKILL);
 		unlink(path);

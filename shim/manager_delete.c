@@ -58,21 +58,28 @@ manager_init_pid(const struct rt_ctx *ctx, const char *id, const char *bundle)
 	return pid;
 }
 
-/* The socket of a dead shim goes too (a live one still serves other containers). */
+/* The socket of a dead shim goes too (a live one still serves other containers), in the default
+ * directory or the socket_dir containerd 2.3 gave `start`: the bundle's address file names it,
+ * and only a socket whose address is exactly ours (address_for of its directory, our -address,
+ * namespace and group, or the id for a bundle whose config.json is gone) is removed, so a
+ * tampered address file cannot point us at an arbitrary file. */
 static void
-manager_remove_socket(const char *bundle)
+manager_remove_socket(const struct shim_args *a, const char *bundle)
 {
 	cleanup_free char *path = xasprintf("%s/address", bundle), *address = NULL;
+	cleanup_free char *config = xasprintf("%s/config.json", bundle), *group = NULL;
+	const char *caddr = a->address && *a->address ? a->address : getenv("GRPC_ADDRESS");
 	struct err err = {0};
-	const char *sock;
 	size_t len;
 
-	if (read_file_at(AT_FDCWD, path, &address, &len, &err) < 0)
+	if (!caddr || read_file_at(AT_FDCWD, path, &address, &len, &err) < 0)
 		return;
-	sock = address_path(address);
-	if (sock && strncmp(sock, SHIM_SOCKET_DIR "/", sizeof(SHIM_SOCKET_DIR)) == 0 &&
-	    !address_alive(sock))
-		unlink(sock);
+	group = manager_group(config, a->id);
+	if (!address_is_ours(address, caddr, a->ns, group) &&
+	    !address_is_ours(address, caddr, a->ns, a->id))
+		return;
+	if (address_remove_stale(address_path(address), &err) < 0)
+		fprintf(stderr, "delete %s: %s\n", a->id, err.msg);
 }
 
 int
@@ -103,7 +110,7 @@ manager_delete(const struct shim_args *a)
 		fprintf(stderr, "delete %s: %s\n", a->id, err.msg);
 	pidfile = xasprintf("%s/init.pid", bundle);
 	unlink(pidfile);
-	manager_remove_socket(bundle);
+	manager_remove_socket(a, bundle);
 	clock_gettime(CLOCK_REALTIME, &now);
 	pb_timestamp_set(&ts, &now);
 	resp.exit_status = 128 + 9; /* SIGKILL, as the runc shim reports */
