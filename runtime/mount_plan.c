@@ -1,6 +1,6 @@
 /* mount_plan: spec mount options -> mount(2) flags, propagation, mount_setattr attributes and
  * filesystem data. Pure: no syscalls, unit-tested exhaustively. */
-#include "mount_internal.h"
+#include "mount_plan.h"
 
 #include <errno.h>
 #include <string.h>
@@ -9,6 +9,7 @@
 
 #include "base/cleanup.h"
 #include "base/xalloc.h"
+#include "mount_internal.h"
 #include "spec.h"
 
 #ifndef ST_NOSYMFOLLOW
@@ -17,55 +18,86 @@
 #define MOUNT_ST_NOSYMFOLLOW ST_NOSYMFOLLOW
 #endif
 
+/* A word of a table other than the shared flags (recursive attributes). */
 struct mount_opt {
 	const char *name;
 	bool clear;
 	unsigned long flag;
 };
 
-/* mount(8) option names (the runtime spec points there), as runc and crun accept them. */
-static const struct mount_opt mount_opts[] = {
-    {"async", true, MS_SYNCHRONOUS},
-    {"atime", true, MS_NOATIME},
-    {"bind", false, MS_BIND},
-    {"defaults", false, 0},
-    {"dev", true, MS_NODEV},
-    {"diratime", true, MS_NODIRATIME},
-    {"dirsync", false, MS_DIRSYNC},
-    {"exec", true, MS_NOEXEC},
-    {"iversion", false, MS_I_VERSION},
-    {"lazytime", false, MS_LAZYTIME},
-    {"loud", true, MS_SILENT},
-    {"mand", false, MS_MANDLOCK},
-    {"noatime", false, MS_NOATIME},
-    {"nodev", false, MS_NODEV},
-    {"nodiratime", false, MS_NODIRATIME},
-    {"noexec", false, MS_NOEXEC},
-    {"noiversion", true, MS_I_VERSION},
-    {"nolazytime", true, MS_LAZYTIME},
-    {"nomand", true, MS_MANDLOCK},
-    {"norelatime", true, MS_RELATIME},
-    {"nostrictatime", true, MS_STRICTATIME},
-    {"nosuid", false, MS_NOSUID},
-    {"nosymfollow", false, MS_NOSYMFOLLOW},
-    {"rbind", false, MS_BIND | MS_REC},
-    {"relatime", false, MS_RELATIME},
-    {"remount", false, MS_REMOUNT},
-    {"ro", false, MS_RDONLY},
-    {"rw", true, MS_RDONLY},
-    {"silent", false, MS_SILENT},
-    {"strictatime", false, MS_STRICTATIME},
-    {"suid", true, MS_NOSUID},
-    {"symfollow", true, MS_NOSYMFOLLOW},
-    {"sync", false, MS_SYNCHRONOUS},
+struct mount_flag {
+	const char *name;
+	enum mount_flag_kind kind;
+	bool clear;
+	unsigned long flag;
 };
 
-static const struct mount_opt mount_propagations[] = {
-    {"private", false, MS_PRIVATE},       {"rprivate", false, MS_PRIVATE | MS_REC},
-    {"shared", false, MS_SHARED},         {"rshared", false, MS_SHARED | MS_REC},
-    {"slave", false, MS_SLAVE},           {"rslave", false, MS_SLAVE | MS_REC},
-    {"unbindable", false, MS_UNBINDABLE}, {"runbindable", false, MS_UNBINDABLE | MS_REC},
+#define COMMON MOUNT_FLAG_COMMON
+#define EXTRA MOUNT_FLAG_EXTRA
+#define PROP MOUNT_FLAG_PROPAGATION
+
+/* mount(8) option names (the runtime spec points there), as runc and crun accept them; COMMON
+ * marks the words containerd's mount package (mount_linux.go parseMountOptions) knows too. */
+static const struct mount_flag mount_flags[] = {
+    {"async", COMMON, true, MS_SYNCHRONOUS},
+    {"atime", COMMON, true, MS_NOATIME},
+    {"bind", COMMON, false, MS_BIND},
+    {"defaults", COMMON, false, 0},
+    {"dev", COMMON, true, MS_NODEV},
+    {"diratime", COMMON, true, MS_NODIRATIME},
+    {"dirsync", COMMON, false, MS_DIRSYNC},
+    {"exec", COMMON, true, MS_NOEXEC},
+    {"iversion", EXTRA, false, MS_I_VERSION},
+    {"lazytime", EXTRA, false, MS_LAZYTIME},
+    {"loud", EXTRA, true, MS_SILENT},
+    {"mand", COMMON, false, MS_MANDLOCK},
+    {"noatime", COMMON, false, MS_NOATIME},
+    {"nodev", COMMON, false, MS_NODEV},
+    {"nodiratime", COMMON, false, MS_NODIRATIME},
+    {"noexec", COMMON, false, MS_NOEXEC},
+    {"noiversion", EXTRA, true, MS_I_VERSION},
+    {"nolazytime", EXTRA, true, MS_LAZYTIME},
+    {"nomand", COMMON, true, MS_MANDLOCK},
+    {"norelatime", COMMON, true, MS_RELATIME},
+    {"nostrictatime", COMMON, true, MS_STRICTATIME},
+    {"nosuid", COMMON, false, MS_NOSUID},
+    {"nosymfollow", EXTRA, false, MS_NOSYMFOLLOW},
+    {"rbind", COMMON, false, MS_BIND | MS_REC},
+    {"relatime", COMMON, false, MS_RELATIME},
+    {"remount", COMMON, false, MS_REMOUNT},
+    {"ro", COMMON, false, MS_RDONLY},
+    {"rw", COMMON, true, MS_RDONLY},
+    {"silent", EXTRA, false, MS_SILENT},
+    {"strictatime", COMMON, false, MS_STRICTATIME},
+    {"suid", COMMON, true, MS_NOSUID},
+    {"symfollow", EXTRA, true, MS_NOSYMFOLLOW},
+    {"sync", COMMON, false, MS_SYNCHRONOUS},
+    {"private", PROP, false, MS_PRIVATE},
+    {"rprivate", PROP, false, MS_PRIVATE | MS_REC},
+    {"shared", PROP, false, MS_SHARED},
+    {"rshared", PROP, false, MS_SHARED | MS_REC},
+    {"slave", PROP, false, MS_SLAVE},
+    {"rslave", PROP, false, MS_SLAVE | MS_REC},
+    {"unbindable", PROP, false, MS_UNBINDABLE},
+    {"runbindable", PROP, false, MS_UNBINDABLE | MS_REC},
 };
+
+#undef COMMON
+#undef EXTRA
+#undef PROP
+
+enum mount_flag_kind
+mount_flag_lookup(const char *name, unsigned long *flag, bool *clear)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(mount_flags); i++) {
+		if (strcmp(mount_flags[i].name, name) == 0) {
+			*flag = mount_flags[i].flag;
+			*clear = mount_flags[i].clear;
+			return mount_flags[i].kind;
+		}
+	}
+	return MOUNT_FLAG_NONE;
+}
 
 /* Recursive attributes (mount_setattr with AT_RECURSIVE), runtime-spec 1.1 "rro" etc. The
  * kernel wants an atime mode set together with MOUNT_ATTR__ATIME in attr_clr, and rejects a
@@ -119,20 +151,24 @@ static int
 mount_plan_option(struct mount_plan *p, const struct rt_mount *m, const char *o, struct err *err)
 {
 	const struct mount_opt *f;
+	enum mount_flag_kind kind;
+	unsigned long flag = 0;
+	bool clear = false;
 
-	if ((f = mount_opt_find(mount_opts, ARRAY_SIZE(mount_opts), o))) {
-		if (f->clear) {
-			p->flags &= ~f->flag;
-			p->clear |= f->flag;
+	kind = mount_flag_lookup(o, &flag, &clear);
+	if (kind == MOUNT_FLAG_COMMON || kind == MOUNT_FLAG_EXTRA) {
+		if (clear) {
+			p->flags &= ~flag;
+			p->clear |= flag;
 		} else {
-			p->flags |= f->flag;
-			p->clear &= ~f->flag;
+			p->flags |= flag;
+			p->clear &= ~flag;
 		}
-	} else if ((f = mount_opt_find(mount_propagations, ARRAY_SIZE(mount_propagations), o))) {
+	} else if (kind == MOUNT_FLAG_PROPAGATION) {
 		if (p->n_propagation == MOUNT_MAX_PROPAGATION)
 			return err_set(err, EINVAL, "mount %s: more than %d propagation options",
 			               m->destination, MOUNT_MAX_PROPAGATION);
-		p->propagation[p->n_propagation++] = f->flag;
+		p->propagation[p->n_propagation++] = flag;
 	} else if ((f = mount_opt_find(mount_rattrs, ARRAY_SIZE(mount_rattrs), o))) {
 		if (f->clear) {
 			p->attr_clr |= f->flag;
@@ -202,15 +238,15 @@ mount_plan_fini(struct mount_plan *p)
 int
 mount_propagation_flags(const char *name, unsigned long *out, struct err *err)
 {
-	const struct mount_opt *f;
+	unsigned long flag = 0;
+	bool clear = false;
 
 	*out = 0;
 	if (!name || !*name)
 		return 0;
-	f = mount_opt_find(mount_propagations, ARRAY_SIZE(mount_propagations), name);
-	if (!f)
+	if (mount_flag_lookup(name, &flag, &clear) != MOUNT_FLAG_PROPAGATION)
 		return err_set(err, EINVAL, "linux.rootfsPropagation: unknown value %s", name);
-	*out = f->flag;
+	*out = flag;
 	return 0;
 }
 
