@@ -2,8 +2,12 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/loop.h>
+#include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <time.h>
@@ -12,49 +16,7 @@
 #include "base/cleanup.h"
 #include "base/log.h"
 #include "base/xalloc.h"
-
-struct rootfs_flag {
-	const char *name;
-	bool clear;
-	unsigned long flag;
-};
-
-/* containerd's mount option table (mount_linux.go), by name. */
-static const struct rootfs_flag rootfs_flags[] = {
-    {"async", true, MS_SYNCHRONOUS},
-    {"atime", true, MS_NOATIME},
-    {"bind", false, MS_BIND},
-    {"defaults", false, 0},
-    {"dev", true, MS_NODEV},
-    {"diratime", true, MS_NODIRATIME},
-    {"dirsync", false, MS_DIRSYNC},
-    {"exec", true, MS_NOEXEC},
-    {"mand", false, MS_MANDLOCK},
-    {"noatime", false, MS_NOATIME},
-    {"nodev", false, MS_NODEV},
-    {"nodiratime", false, MS_NODIRATIME},
-    {"noexec", false, MS_NOEXEC},
-    {"nomand", true, MS_MANDLOCK},
-    {"norelatime", true, MS_RELATIME},
-    {"nostrictatime", true, MS_STRICTATIME},
-    {"nosuid", false, MS_NOSUID},
-    {"rbind", false, MS_BIND | MS_REC},
-    {"relatime", false, MS_RELATIME},
-    {"remount", false, MS_REMOUNT},
-    {"ro", false, MS_RDONLY},
-    {"rw", true, MS_RDONLY},
-    {"strictatime", false, MS_STRICTATIME},
-    {"suid", true, MS_NOSUID},
-    {"sync", false, MS_SYNCHRONOUS},
-    {"private", false, MS_PRIVATE},
-    {"rprivate", false, MS_PRIVATE | MS_REC},
-    {"shared", false, MS_SHARED},
-    {"rshared", false, MS_SHARED | MS_REC},
-    {"slave", false, MS_SLAVE},
-    {"rslave", false, MS_SLAVE | MS_REC},
-    {"unbindable", false, MS_UNBINDABLE},
-    {"runbindable", false, MS_UNBINDABLE | MS_REC},
-};
+#include "runtime/mount_plan.h"
 
 int
 rootfs_parse_options(char *const *opts, size_t n, unsigned long *flags, char **data, bool *loop,
@@ -68,7 +30,9 @@ rootfs_parse_options(char *const *opts, size_t n, unsigned long *flags, char **d
 	d[0] = '\0';
 	for (size_t i = 0; i < n; i++) {
 		const char *o = opts[i];
-		bool known = false;
+		enum mount_flag_kind kind;
+		unsigned long flag = 0;
+		bool clear = false;
 		if (!o || strchr(o, ',')) {
 			free(d);
 			return err_set(err, EINVAL, "mount option %zu: %s", i,
@@ -78,17 +42,17 @@ rootfs_parse_options(char *const *opts, size_t n, unsigned long *flags, char **d
 			*loop = true;
 			continue;
 		}
-		for (size_t k = 0; k < ARRAY_SIZE(rootfs_flags); k++) {
-			if (strcmp(o, rootfs_flags[k].name) != 0)
-				continue;
-			if (rootfs_flags[k].clear)
-				*flags &= ~rootfs_flags[k].flag;
+		/* containerd's words and the propagation types; mount(8)-only words such as
+		 * lazytime or nosymfollow are data here, as in containerd */
+		kind = mount_flag_lookup(o, &flag, &clear);
+		if (kind == MOUNT_FLAG_COMMON || kind == MOUNT_FLAG_PROPAGATION) {
+			if (clear)
+				*flags &= ~flag;
 			else
-				*flags |= rootfs_flags[k].flag;
-			known = true;
-			break;
+				*flags |= flag;
+			continue;
 		}
-		if (known || !*o)
+		if (!*o)
 			continue;
 		size_t ol = strlen(o);
 		if (len + ol + 2 > cap) {
@@ -161,23 +125,126 @@ rootfs_compact_lowerdir(char *data, char **chdir_to)
 	free(out);
 }
 
-/* One mount, as containerd's Mount.Mount does: mount, propagation, read-only bind remount. */
+/* Attempts on a free loop device that another attacher took first (EBUSY), as containerd. */
+#define ROOTFS_LOOP_TRIES 100
+
+/* Detaches a loop device we attached, after a later step failed; err holds that failure. */
+static void
+rootfs_loop_detach(int lfd, const char *dev, struct err *err)
+{
+	size_t len = strlen(err->msg);
+
+	if (ioctl(lfd, LOOP_CLR_FD, 0UL) < 0)
+		snprintf(err->msg + len, sizeof(err->msg) - len, " (and detaching %s failed: %s)",
+		         dev, strerror(errno));
+}
+
+/* Binds the backing file to the open, unbound loop device: LOOP_CONFIGURE, or on kernels
+ * before 5.8 (EINVAL, ENOTTY) LOOP_SET_FD + LOOP_SET_STATUS64. Autoclear: the kernel detaches
+ * the device when its last user (our fd, then the mount) goes. err->code EBUSY: the device
+ * was taken meanwhile. */
+static int
+rootfs_loop_bind(int lfd, int back, const char *file, bool ro, const char *dev, struct err *err)
+{
+	struct loop_config cfg;
+
+	memset(&cfg, 0, sizeof(cfg));
+	cfg.fd = (uint32_t)back;
+	cfg.info.lo_flags = LO_FLAGS_AUTOCLEAR | (ro ? LO_FLAGS_READ_ONLY : 0);
+	snprintf((char *)cfg.info.lo_file_name, sizeof(cfg.info.lo_file_name), "%s", file);
+	if (ioctl(lfd, LOOP_CONFIGURE, &cfg) == 0)
+		return 0;
+	if (errno != EINVAL && errno != ENOTTY)
+		return err_sys(err, "configure loop device %s", dev);
+	if (ioctl(lfd, LOOP_SET_FD, (unsigned long)back) < 0)
+		return err_sys(err, "attach to loop device %s", dev);
+	if (ioctl(lfd, LOOP_SET_STATUS64, &cfg.info) == 0)
+		return 0;
+	err_sys(err, "set up loop device %s", dev);
+	rootfs_loop_detach(lfd, dev, err);
+	return -1;
+}
+
+static void
+rootfs_loop_backoff(int attempt)
+{
+	static unsigned seed;
+	struct timespec ts;
+
+	if (!seed)
+		seed = (unsigned)getpid() ^ (unsigned)time(NULL);
+	/* up to attempt * 10 ms, randomised so that racing attachers part */
+	ts.tv_sec = 0;
+	ts.tv_nsec = (long)(rand_r(&seed) % (attempt * 10) + 1) * 1000 * 1000;
+	if (ts.tv_nsec >= 1000 * 1000 * 1000)
+		ts.tv_nsec = 999 * 1000 * 1000;
+	nanosleep(&ts, NULL);
+}
+
+int
+rootfs_loop_attach(const char *file, bool ro, int *out, char *dev, size_t dev_len, struct err *err)
+{
+	const int oflags = (ro ? O_RDONLY : O_RDWR) | O_CLOEXEC;
+	cleanup_close int back = -1, ctl = -1;
+
+	*out = -1;
+	back = open(file, oflags);
+	if (back < 0)
+		return err_sys(err, "open loop backing file %s", file);
+	ctl = open("/dev/loop-control", O_RDWR | O_CLOEXEC);
+	if (ctl < 0)
+		return err_sys(err, "loop %s: open /dev/loop-control", file);
+	for (int attempt = 1; attempt <= ROOTFS_LOOP_TRIES; attempt++) {
+		cleanup_close int lfd = -1;
+		int n = ioctl(ctl, LOOP_CTL_GET_FREE);
+
+		if (n < 0)
+			return err_sys(err, "loop %s: get a free loop device", file);
+		snprintf(dev, dev_len, "/dev/loop%d", n);
+		lfd = open(dev, oflags);
+		if (lfd < 0)
+			return err_sys(err, "loop %s: open loop device %s", file, dev);
+		if (rootfs_loop_bind(lfd, back, file, ro, dev, err) == 0) {
+			*out = take_fd(&lfd);
+			return 0;
+		}
+		if (err->code != EBUSY)
+			return err_wrap(err, "loop %s", file);
+		err_clear(err);
+		rootfs_loop_backoff(attempt);
+	}
+	return err_set(err, EBUSY,
+	               "loop %s: every free loop device was taken before we could "
+	               "attach it (%d tries)",
+	               file, ROOTFS_LOOP_TRIES);
+}
+
+/* One mount, as containerd's Mount.Mount does: loop device ("loop"), mount, propagation,
+ * read-only bind remount. */
 static int
 rootfs_mount_one(const char *target, const struct rootfs_mount *m, struct err *err)
 {
 	const unsigned long ptypes = MS_SHARED | MS_PRIVATE | MS_SLAVE | MS_UNBINDABLE;
 	const unsigned long bro = MS_BIND | MS_RDONLY;
+	const char *type = m->type ? m->type : "", *source = m->source;
 	cleanup_free char *data = NULL, *dir = NULL;
 	unsigned long flags, oflags;
-	cleanup_close int cwd = -1;
-	bool loop;
+	cleanup_close int cwd = -1, lfd = -1;
+	char dev[32] = "";
+	bool loop, mounts;
 	int r = 0;
 
 	if (rootfs_parse_options(m->options, m->n_options, &flags, &data, &loop, err) < 0)
 		return -1;
-	if (loop)
-		return err_set(err, ENOTSUP, "mount %s: loop mounts are not supported", m->source);
 	oflags = flags & ~ptypes;
+	/* a remount without data makes no mount(2) call with the source (containerd) */
+	mounts = !(flags & MS_REMOUNT) || *data;
+	if (loop && mounts) {
+		if (rootfs_loop_attach(m->source, oflags & MS_RDONLY, &lfd, dev, sizeof(dev), err) <
+		    0)
+			return err_wrap(err, "mount %s %s on %s", type, m->source, target);
+		source = dev;
+	}
 	if (m->type && strcmp(m->type, "overlay") == 0)
 		rootfs_compact_lowerdir(data, &dir);
 	if (dir) {
@@ -185,12 +252,17 @@ rootfs_mount_one(const char *target, const struct rootfs_mount *m, struct err *e
 		if (cwd < 0 || chdir(dir) < 0)
 			return err_sys(err, "chdir %s for a long overlay lowerdir", dir);
 	}
-	if (!(flags & MS_REMOUNT) || *data)
-		r = mount(m->source, target, m->type, oflags, *data ? data : NULL);
+	if (mounts)
+		r = mount(source, target, m->type, oflags, *data ? data : NULL);
 	if (dir && fchdir(cwd) < 0)
 		log_warn("cannot return to the working directory: %s", strerror(errno));
+	if (r < 0 && lfd >= 0) {
+		err_sys(err, "mount %s %s (loop device %s) on %s", type, m->source, dev, target);
+		rootfs_loop_detach(lfd, dev, err);
+		return -1;
+	}
 	if (r < 0)
-		return err_sys(err, "mount %s %s on %s", m->type ? m->type : "", m->source, target);
+		return err_sys(err, "mount %s %s on %s", type, m->source, target);
 	if ((flags & ptypes) &&
 	    mount("", target, "", flags & (ptypes | MS_REC | MS_SILENT), NULL) < 0)
 		return err_sys(err, "set propagation of %s", target);

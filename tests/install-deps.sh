@@ -5,7 +5,7 @@ pkgs=(
 	gcc make pkg-config libc6-dev
 	libyajl-dev libprotobuf-c-dev protobuf-c-compiler libevent-dev libseccomp-dev libcmocka-dev
 	clang cppcheck
-	busybox-static containerd runc crun criu iproute2 util-linux procps psmisc
+	busybox-static containerd runc crun criu iproute2 util-linux procps psmisc e2fsprogs
 	qemu-system-x86 linux-image-amd64 cpio
 	python3 python3-grpcio
 )

@@ -5,6 +5,10 @@
  *          | update ID RESOURCES_JSON | wait-while-state ID   (Wait and State on one conn)
  *          | garbage                   (a frame of unknown type: that connection only ends)
  *          | oversize                  (a 5 MiB frame: ResourceExhausted, connection goes on)
+ *          | create ID BUNDLE [-o STDOUT] [-e STDERR] [-m TYPE SOURCE OPTS]...
+ *                                      (Create; each -m one rootfs mount, OPTS comma-separated
+ *                                       fstab words or "" for none; prints "OK create pid=N")
+ *          | start ID [EXEC] | kill ID SIGNAL | wait ID [EXEC] | delete ID [EXEC] | shutdown
  * Prints one line per answer: "OK ..." or "ERR <code> <message>". Exit 0 unless the socket fails.
  */
 #include <errno.h>
@@ -18,8 +22,10 @@
 
 #include "proto/cgroups/v1/metrics.pb-c.h"
 #include "proto/cgroups/v2/metrics.pb-c.h"
+#include "proto/google/protobuf/empty.pb-c.h"
 #include "proto/pb.h"
 #include "proto/task/v2/shim.pb-c.h"
+#include "proto/types/mount.pb-c.h"
 #include "proto/ttrpc/request.pb-c.h"
 #include "shim/ttrpc_client.h"
 #include "shim/ttrpc_conn.h"
@@ -305,6 +311,144 @@ cmd_oversize(const char *sock, const char *ns)
 	return 0;
 }
 
+/* Prints "OK <what> name=value ..." with the uint32 fields of the answer's message (desc),
+ * or "ERR <code> <message>". */
+static void
+print_u32_fields(const char *what, const struct answer *a, const ProtobufCMessageDescriptor *desc,
+                 const char *const *names)
+{
+	ProtobufCMessage *m;
+
+	if (a->code != TTRPC_OK) {
+		print(what, a);
+		return;
+	}
+	m = protobuf_c_message_unpack(desc, NULL, a->len, a->payload);
+	if (!m) {
+		printf("ERR bad %s reply\n", what);
+		return;
+	}
+	printf("OK %s", what);
+	for (const char *const *n = names; *n; n++) {
+		const ProtobufCFieldDescriptor *f =
+		    protobuf_c_message_descriptor_get_field_by_name(desc, *n);
+		if (f && f->type == PROTOBUF_C_TYPE_UINT32)
+			printf(" %s=%u", *n, *(const uint32_t *)((const char *)m + f->offset));
+	}
+	printf("\n");
+	protobuf_c_message_free_unpacked(m, NULL);
+}
+
+/* start ID [EXEC] | kill ID SIGNAL | wait ID | delete ID | shutdown: prints "OK <cmd> ..."
+ * with the answer's pid / exit status. Returns -1 if cmd is none of these. */
+static int
+cmd_lifecycle(const char *sock, const char *ns, const char *cmd, int argc, char **argv)
+{
+	static const char *const pid[] = {"pid", NULL};
+	static const char *const exit_status[] = {"exit_status", NULL};
+	static const char *const both[] = {"pid", "exit_status", NULL};
+	static const char *const none[] = {NULL};
+	const ProtobufCMessageDescriptor *desc = &google__protobuf__empty__descriptor;
+	const char *const *fields = none;
+	const char *id = argc > 0 ? argv[0] : "";
+	char *exec_id = argc > 1 ? argv[1] : (char *)"";
+	struct answer a;
+
+	if (strcmp(cmd, "start") == 0) {
+		Containerd__Task__V2__StartRequest r = CONTAINERD__TASK__V2__START_REQUEST__INIT;
+		r.id = (char *)id, r.exec_id = exec_id;
+		a = call(sock, ns, "Start", &r.base);
+		desc = &containerd__task__v2__start_response__descriptor, fields = pid;
+	} else if (strcmp(cmd, "kill") == 0 && argc > 1) {
+		Containerd__Task__V2__KillRequest r = CONTAINERD__TASK__V2__KILL_REQUEST__INIT;
+		r.id = (char *)id, r.exec_id = (char *)"", r.signal = (uint32_t)atoi(argv[1]);
+		a = call(sock, ns, "Kill", &r.base);
+	} else if (strcmp(cmd, "wait") == 0) {
+		Containerd__Task__V2__WaitRequest r = CONTAINERD__TASK__V2__WAIT_REQUEST__INIT;
+		r.id = (char *)id, r.exec_id = exec_id;
+		a = call(sock, ns, "Wait", &r.base);
+		desc = &containerd__task__v2__wait_response__descriptor, fields = exit_status;
+	} else if (strcmp(cmd, "delete") == 0) {
+		Containerd__Task__V2__DeleteRequest r = CONTAINERD__TASK__V2__DELETE_REQUEST__INIT;
+		r.id = (char *)id, r.exec_id = exec_id;
+		a = call(sock, ns, "Delete", &r.base);
+		desc = &containerd__task__v2__delete_response__descriptor, fields = both;
+	} else if (strcmp(cmd, "shutdown") == 0) {
+		Containerd__Task__V2__ShutdownRequest r =
+		    CONTAINERD__TASK__V2__SHUTDOWN_REQUEST__INIT;
+		r.id = (char *)id;
+		a = call(sock, ns, "Shutdown", &r.base);
+	} else {
+		return -1;
+	}
+	print_u32_fields(cmd, &a, desc, fields);
+	free(a.payload);
+	return 0;
+}
+
+/* Splits "a,b,c" into a NULL-terminated vector ("" -> none); n_out: the count. */
+static char **
+split_opts(const char *s, size_t *n_out)
+{
+	char **v = calloc(strlen(s) / 2 + 2, sizeof(*v)), *dup = strdup(s), *save = NULL;
+	size_t n = 0;
+
+	for (char *t = strtok_r(dup, ",", &save); t; t = strtok_r(NULL, ",", &save))
+		v[n++] = strdup(t);
+	free(dup);
+	*n_out = n;
+	return v;
+}
+
+/* create ID BUNDLE [-o STDOUT] [-e STDERR] [-m TYPE SOURCE OPTS]... */
+static int
+cmd_create(const char *sock, const char *ns, int argc, char **argv)
+{
+	Containerd__Task__V2__CreateTaskRequest r = CONTAINERD__TASK__V2__CREATE_TASK_REQUEST__INIT;
+	Containerd__Types__Mount *mounts = calloc((size_t)argc, sizeof(*mounts));
+	Containerd__Types__Mount **mp = calloc((size_t)argc, sizeof(*mp));
+	struct answer a;
+
+	if (argc < 2) {
+		fprintf(stderr,
+		        "shimctl: create ID BUNDLE [-o STDOUT] [-e STDERR] [-m T S O]...\n");
+		return 2;
+	}
+	r.id = argv[0];
+	r.bundle = argv[1];
+	r.rootfs = mp;
+	for (int i = 2; i < argc; i++) {
+		if (strcmp(argv[i], "-o") == 0 && i + 1 < argc) {
+			r.stdout = argv[++i];
+		} else if (strcmp(argv[i], "-e") == 0 && i + 1 < argc) {
+			r.stderr = argv[++i];
+		} else if (strcmp(argv[i], "-m") == 0 && i + 3 < argc) {
+			Containerd__Types__Mount *m = &mounts[r.n_rootfs];
+			containerd__types__mount__init(m);
+			m->type = argv[i + 1];
+			m->source = argv[i + 2];
+			m->options = split_opts(argv[i + 3], &m->n_options);
+			mp[r.n_rootfs++] = m;
+			i += 3;
+		} else {
+			fprintf(stderr, "shimctl: create: bad argument %s\n", argv[i]);
+			return 2;
+		}
+	}
+	a = call(sock, ns, "Create", &r.base);
+	print_u32_fields("create", &a, &containerd__task__v2__create_task_response__descriptor,
+	                 (const char *const[]){"pid", NULL});
+	for (size_t i = 0; i < r.n_rootfs; i++) {
+		for (size_t k = 0; k < mounts[i].n_options; k++)
+			free(mounts[i].options[k]);
+		free(mounts[i].options);
+	}
+	free(mounts);
+	free(mp);
+	free(a.payload);
+	return 0;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -316,6 +460,10 @@ main(int argc, char **argv)
 		return 2;
 	}
 	sock = argv[1], ns = argv[2], cmd = argv[3], id = argc > 4 ? argv[4] : "";
+	if (strcmp(cmd, "create") == 0)
+		return cmd_create(sock, ns, argc - 4, argv + 4);
+	if (cmd_lifecycle(sock, ns, cmd, argc - 4, argv + 4) == 0)
+		return 0;
 	if (strcmp(cmd, "garbage") == 0)
 		return cmd_garbage(sock, ns);
 	if (strcmp(cmd, "oversize") == 0)
