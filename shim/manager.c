@@ -236,6 +236,9 @@ manager_server_child(const struct shim_args *a, int lfd, const char *path, pid_t
 	exit(serve_run(a, lfd, path)); /* exec failed: serve here (stdio was flushed before fork) */
 }
 
+/* The plain address suits every containerd: 2.3 first tries the output as an encoded
+ * BootstrapResult, which "unix://..." never decodes as (the '/' at byte 5 has wire type 7), then
+ * takes it as before (shim-protocol.md 2.4). */
 static int
 manager_print_address(const char *address)
 {
