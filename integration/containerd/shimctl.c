@@ -405,8 +405,7 @@ static int
 cmd_create(const char *sock, const char *ns, int argc, char **argv)
 {
 	Containerd__Task__V2__CreateTaskRequest r = CONTAINERD__TASK__V2__CREATE_TASK_REQUEST__INIT;
-	Containerd__Types__Mount *mounts = calloc((size_t)argc, sizeof(*mounts));
-	Containerd__Types__Mount **mp = calloc((size_t)argc, sizeof(*mp));
+	Containerd__Types__Mount *mounts, **mp;
 	struct answer a;
 
 	if (argc < 2) {
@@ -414,6 +413,8 @@ cmd_create(const char *sock, const char *ns, int argc, char **argv)
 		        "shimctl: create ID BUNDLE [-o STDOUT] [-e STDERR] [-m T S O]...\n");
 		return 2;
 	}
+	mounts = calloc((size_t)argc, sizeof(*mounts));
+	mp = calloc((size_t)argc, sizeof(*mp));
 	r.id = argv[0];
 	r.bundle = argv[1];
 	r.rootfs = mp;
@@ -432,7 +433,7 @@ cmd_create(const char *sock, const char *ns, int argc, char **argv)
 			i += 3;
 		} else {
 			fprintf(stderr, "shimctl: create: bad argument %s\n", argv[i]);
-			return 2;
+			exit(2);
 		}
 	}
 	a = call(sock, ns, "Create", &r.base);
