@@ -132,7 +132,14 @@ suite() {
 	script -qec "ctr -a $CTRD_SOCK -n $NS run --rm -t --runc-binary $bin --runc-root $root \
 		$IMG $n-tty sh -c 'tty; exit 4'" /dev/null </dev/null >"$CTRD_DIR/out" 2>&1
 	rc=$?
-	check "$n: run -t gets a pty (console socket)" grep -q '/dev/pts/0' "$CTRD_DIR/out"
+	if [ "$n" = runc ] && ! grep -q '/dev/pts/0' "$CTRD_DIR/out"; then
+		# the runc shim can publish the exit before it copied the pty's output (ctr then
+		# stops reading): the reference's own race, seen once in many runs; not what we test
+		skip "$n: run -t gets a pty (console socket)" \
+			"runc.v2 + runc lost the output: $(tr '\n' ' ' <"$CTRD_DIR/out")"
+	else
+		check "$n: run -t gets a pty (console socket)" grep -q '/dev/pts/0' "$CTRD_DIR/out"
+	fi
 	is "$n: run -t returns the exit code" "$rc" 4
 
 	# ---- run -d and the runtime's own view of it
