@@ -212,6 +212,7 @@ manager_serve(const struct shim_args *a)
 static void
 manager_server_child(const struct shim_args *a, int lfd, const char *path, pid_t containerd)
 {
+	sigset_t stop;
 	int null, logfd;
 
 	/* fds containerd's environment leaked to us are not the containers' business */
@@ -232,6 +233,12 @@ manager_server_child(const struct shim_args *a, int lfd, const char *path, pid_t
 	manager_adjust_oom(containerd);
 	if (chdir("/") < 0)
 		log_warn("chdir /: %s", strerror(errno));
+	/* SIGTERM before the server's handlers exist would kill it with its socket left behind:
+	 * held pending until serve_run has them (the mask survives exec) */
+	sigemptyset(&stop);
+	sigaddset(&stop, SIGTERM);
+	sigaddset(&stop, SIGINT);
+	sigprocmask(SIG_BLOCK, &stop, NULL);
 	lfd = manager_exec_server(a, lfd, path);
 	exit(serve_run(a, lfd, path)); /* exec failed: serve here (stdio was flushed before fork) */
 }

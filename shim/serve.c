@@ -1,5 +1,6 @@
 #include "serve.h"
 
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -55,6 +56,17 @@ serve_on_signal(int sig, void *arg)
 	serve_stop(arg);
 }
 
+static void
+serve_unblock_stop(void)
+{
+	sigset_t stop;
+
+	sigemptyset(&stop);
+	sigaddset(&stop, SIGTERM);
+	sigaddset(&stop, SIGINT);
+	sigprocmask(SIG_UNBLOCK, &stop, NULL);
+}
+
 int
 serve_run(const struct shim_args *a, int listen_fd, const char *socket_path)
 {
@@ -71,6 +83,7 @@ serve_run(const struct shim_args *a, int listen_fd, const char *socket_path)
 		loop_free(sv.loop);
 		return 1;
 	}
+	serve_unblock_stop(); /* `start` blocked them until the loop handles them */
 	ev = events_new(loop_base(sv.loop), getenv("TTRPC_ADDRESS"), a->ns);
 	svc = svc_new(loop_base(sv.loop), ev, a->ns, root);
 	loop_set_exit_cb(sv.loop, svc_on_exit, svc);

@@ -16,8 +16,9 @@ struct trim {
 };
 
 /* The start of the mapping that holds addr, from /proc/self/maps ("lo-hi perms ..." per line,
- * hex), read in pieces with no allocation; 0 if not found. */
-static uintptr_t
+ * hex), read in pieces with no allocation; 0 if not found. Not inlined: its buffer must not
+ * widen the frame of trim_stack. */
+static __attribute__((noinline)) uintptr_t
 trim_mapping_start(uintptr_t addr)
 {
 	enum { LO, HI, SKIP } st = LO;
@@ -53,9 +54,10 @@ trim_mapping_start(uintptr_t addr)
 	return found;
 }
 
-/* Drops the stack pages below this frame (less one page of margin for the madvise call itself):
- * deeper calls touched them once, nothing lives there now, and they come back zeroed when a deep
- * call needs them again. Not inlined, so its frame is the deepest live one. */
+/* Drops the stack pages below this frame, less one page of margin for the rest of this small
+ * frame and the madvise call: deeper calls touched them once, nothing lives there now (one
+ * thread, no CLONE_VM children), and they come back zeroed when a deep call needs them again.
+ * Not inlined, so its frame is the deepest live one. */
 static __attribute__((noinline)) void
 trim_stack(void)
 {
