@@ -127,9 +127,10 @@ address_clean_dir(const char *dir, struct err *err)
 	for (const char *c = d; n > 1 && *c == '/'; c += strcspn(c, "/")) {
 		size_t len = strcspn(++c, "/");
 
-		if (len == 0 || (len == 1 && c[0] == '.') || (len == 2 && c[0] == '.' && c[1] == '.')) {
-			err_set(err, EINVAL, "socket dir %s has an empty, \".\" or \"..\" component",
-			        dir);
+		if (len == 0 || (len == 1 && c[0] == '.') ||
+		    (len == 2 && c[0] == '.' && c[1] == '.')) {
+			err_set(err, EINVAL,
+			        "socket dir %s has an empty, \".\" or \"..\" component", dir);
 			return NULL;
 		}
 	}

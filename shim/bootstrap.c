@@ -152,7 +152,8 @@ bootstrap_params(const uint8_t *data, size_t len, const char *id, const char *ns
 		return;
 	}
 	if (strcmp(p->instance_id, id ? id : "") != 0 || strcmp(p->namespace_, ns ? ns : "") != 0) {
-		out->ignored = "BootstrapParams instance_id and namespace are not -id and -namespace";
+		out->ignored =
+		    "BootstrapParams instance_id and namespace are not -id and -namespace";
 		containerd__runtime__bootstrap__v1__bootstrap_params__free_unpacked(p, NULL);
 		return;
 	}
@@ -248,8 +249,7 @@ bootstrap_sched_core(struct err *err)
 
 	if (!v || !*v)
 		return 0;
-	if (prctl(PR_SCHED_CORE, PR_SCHED_CORE_CREATE, 0, PR_SCHED_CORE_SCOPE_THREAD_GROUP, 0) ==
-	    0)
+	if (prctl(PR_SCHED_CORE, PR_SCHED_CORE_CREATE, 0, PR_SCHED_CORE_SCOPE_THREAD_GROUP, 0) == 0)
 		return 0;
 	e = errno;
 	if (e == EINVAL || e == ENODEV)
@@ -257,8 +257,9 @@ bootstrap_sched_core(struct err *err)
 		               "SCHED_CORE is set (containerd's sched_core = true) but %s "
 		               "(prctl PR_SCHED_CORE_CREATE: %s): turn sched_core off in "
 		               "containerd's configuration",
-		               e == ENODEV ? "this machine has no SMT, so no core scheduling"
-		                           : "this kernel has no core scheduling (CONFIG_SCHED_CORE)",
+		               e == ENODEV
+		                   ? "this machine has no SMT, so no core scheduling"
+		                   : "this kernel has no core scheduling (CONFIG_SCHED_CORE)",
 		               strerror(e));
 	errno = e;
 	return err_sys(err, "SCHED_CORE: prctl PR_SCHED_CORE_CREATE");

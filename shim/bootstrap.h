@@ -24,11 +24,11 @@ enum bootstrap_kind {
 
 struct bootstrap {
 	enum bootstrap_kind kind;
-	const char *ignored;   /* why stdin was ignored (static text), NULL otherwise */
-	char *shim_cgroup;     /* containerd.runc.v1.Options.shim_cgroup, NULL if none */
-	char *socket_dir;      /* BootstrapParams.socket_dir, NULL if unset or empty */
-	char *grpc_address;    /* BootstrapParams.containerd_grpc_address, NULL if empty */
-	char *ttrpc_address;   /* BootstrapParams.containerd_ttrpc_address, NULL if empty */
+	const char *ignored; /* why stdin was ignored (static text), NULL otherwise */
+	char *shim_cgroup;   /* containerd.runc.v1.Options.shim_cgroup, NULL if none */
+	char *socket_dir;    /* BootstrapParams.socket_dir, NULL if unset or empty */
+	char *grpc_address;  /* BootstrapParams.containerd_grpc_address, NULL if empty */
+	char *ttrpc_address; /* BootstrapParams.containerd_ttrpc_address, NULL if empty */
 };
 
 /* Decodes stdin's bytes for the task `id` in namespace `ns` (the -id and -namespace flags).

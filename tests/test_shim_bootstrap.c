@@ -51,7 +51,8 @@ params(const char *id, const char *ns, const char *dir, const char *cg, size_t *
 	Containerd__Runtime__Bootstrap__V1__Extension e2 =
 	    CONTAINERD__RUNTIME__BOOTSTRAP__V1__EXTENSION__INIT;
 	Containerd__Runtime__Bootstrap__V1__Extension *exts[] = {&e1, &e2};
-	Google__Protobuf__Any other = GOOGLE__PROTOBUF__ANY__INIT, opts = GOOGLE__PROTOBUF__ANY__INIT;
+	Google__Protobuf__Any other = GOOGLE__PROTOBUF__ANY__INIT,
+	                      opts = GOOGLE__PROTOBUF__ANY__INIT;
 	uint8_t flag = 0x08, *inner = NULL, *out;
 
 	other.type_url = (char *)"containerd.io/sandbox.v1.SandboxConfig";
@@ -172,14 +173,14 @@ stdin_garbage(void **state)
 		const char *bytes;
 		size_t len;
 	} bad[] = {
-	    {"\xff\xff\xff\xff", 4},                     /* varint never ends */
-	    {"hello, world", 12},                        /* 'h' = field 13, wire type 0, ... */
-	    {"\x00\x01", 2},                             /* field 0 */
-	    {"\x0b\x0c", 2},                             /* a group */
-	    {"\x0f", 1},                                 /* wire type 7 */
-	    {"\x0a\x05" "ab", 4},                        /* length past the end */
-	    {"\x49\x01\x02\x03", 4},                     /* fixed64 field 9 cut short */
-	    {"\x0a\x02" "c1\x12\x06" "k8s.io\x1a", 13}, /* BootstrapParams cut in a field */
+	    {"\xff\xff\xff\xff", 4},                    /* varint never ends */
+	    {"hello, world", 12},                       /* 'h' = field 13, wire type 0, ... */
+	    {"\x00\x01", 2},                            /* field 0 */
+	    {"\x0b\x0c", 2},                            /* a group */
+	    {"\x0f", 1},                                /* wire type 7 */
+	    {"\x0a\x05\x61\x62", 4},                    /* length past the end */
+	    {"\x49\x01\x02\x03", 4},                    /* fixed64 field 9 cut short */
+	    {"\x0a\x02\x63\x31\x12\x06k8s.io\x1a", 13}, /* BootstrapParams cut in a field */
 	};
 	struct bootstrap b;
 	size_t len;
@@ -195,7 +196,7 @@ stdin_garbage(void **state)
 		bootstrap_fini(&b);
 	}
 	/* well-formed on the wire, wrong types for BootstrapParams: socket_dir as a varint */
-	bootstrap_parse((const uint8_t *)"\x0a\x02" "c1\x12\x06" "k8s.io\x48\x01", 14, ID, NS, &b);
+	bootstrap_parse((const uint8_t *)"\x0a\x02\x63\x31\x12\x06k8s.io\x48\x01", 14, ID, NS, &b);
 	assert_int_equal(b.kind, BOOTSTRAP_IGNORED);
 	bootstrap_fini(&b);
 	/* a whole valid message minus its last byte */
@@ -283,8 +284,8 @@ sched_core_env(void **state)
 static void
 socket_dir_clean(void **state)
 {
-	static const char *const bad[] = {"",      "run/s",    ".",           "/a//b", "/a/./b",
-	                                  "/a/..", "/a/../b", "/./a",        "//a",   "/a/b/."};
+	static const char *const bad[] = {"",      "run/s",   ".",    "/a//b", "/a/./b",
+	                                  "/a/..", "/a/../b", "/./a", "//a",   "/a/b/."};
 	struct err err = {0};
 	char *d;
 
@@ -330,8 +331,8 @@ socket_dir_address(void **state)
 	assert_false(address_is_ours(dir, "/run/containerd/containerd.sock", "default", "pod"));
 	assert_false(address_is_ours(dir, "/other.sock", NS, "pod"));
 	assert_false(address_is_ours(dir, NULL, NS, "pod"));
-	assert_false(address_is_ours("unix:///etc/passwd", "/run/containerd/containerd.sock", NS,
-	                             "pod"));
+	assert_false(
+	    address_is_ours("unix:///etc/passwd", "/run/containerd/containerd.sock", NS, "pod"));
 	assert_false(address_is_ours(dir + 7, "/run/containerd/containerd.sock", NS, "pod"));
 	bad = xasprintf("unix:///run/c/x/../s2%s", strrchr(dir, '/'));
 	assert_false(address_is_ours(bad, "/run/containerd/containerd.sock", NS, "pod"));
