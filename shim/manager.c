@@ -198,8 +198,9 @@ manager_serve(const struct shim_args *a)
 	if (!a->socket || !*a->socket ||
 	    getsockopt(MANAGER_SERVE_FD, SOL_SOCKET, SO_ACCEPTCONN, &listening, &len) < 0 ||
 	    !listening) {
-		fprintf(stderr, "serve: needs -socket and its listening socket on fd %d (the "
-		                "`start` action runs it)\n",
+		fprintf(stderr,
+		        "serve: needs -socket and its listening socket on fd %d (the "
+		        "`start` action runs it)\n",
 		        MANAGER_SERVE_FD);
 		return 2;
 	}

@@ -32,7 +32,9 @@ trim_mapping_start(uintptr_t addr)
 	while (!found && (n = read(fd, buf, sizeof(buf))) > 0) {
 		for (ssize_t i = 0; i < n && !found; i++) {
 			char c = buf[i];
-			int d = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+			int d = c >= '0' && c <= '9'   ? c - '0'
+			        : c >= 'a' && c <= 'f' ? c - 'a' + 10
+			                               : -1;
 
 			if (c == '\n') {
 				st = LO;
