@@ -183,6 +183,10 @@ manager_exec_server(const struct shim_args *a, int lfd, const char *path)
 	argv[n++] = "serve";
 	argv[n] = NULL;
 	setenv(MANAGER_TUNABLES_ENV, tunables, 1);
+	/* by its path, as the Go shim, so that the server's name (comm) is the binary's, not "exe";
+	 * /proc/self/exe if that path is gone */
+	if (len > 0)
+		execv(self, (char *const *)argv);
 	execv("/proc/self/exe", (char *const *)argv);
 	log_warn("exec /proc/self/exe: %s (serving from the start process)", strerror(errno));
 	manager_untune();
