@@ -17,7 +17,7 @@ command -v losetup >/dev/null || skip_all "losetup missing (util-linux)"
 [ -c /dev/loop-control ] || skip_all "no /dev/loop-control"
 BB=$(command -v busybox) || skip_all "busybox missing (busybox-static)"
 ! ldd "$BB" >/dev/null 2>&1 || skip_all "$BB is not static (busybox-static)"
-echo "1..26"
+echo "1..27"
 
 T=$(mktemp -d /tmp/husk-rootfs.XXXXXX)
 SNS=husk-rootfs-$$ # the shims' namespace (their state: /run/containerd/husk/$SNS)
@@ -34,8 +34,8 @@ cleanup() {
 		done
 	fi
 	for id in $IDS; do # force-deletes a container left by a failed check, unmounts its rootfs
-		[ -d "$T/$id" ] && "$SHIM" -namespace "$SNS" -id "$id" -bundle "$T/$id" delete \
-			>/dev/null 2>&1
+		[ -d "$T/$id" ] && "$SHIM" -namespace "$SNS" -address "$T/fake.sock" -id "$id" \
+			-bundle "$T/$id" delete >/dev/null 2>&1
 	done
 	for p in "${pids[@]}"; do kill -9 "$p" 2>/dev/null; done
 	grep -o " $T/[^ ]*" /proc/self/mountinfo | sort -r | while read -r d; do
@@ -156,8 +156,10 @@ task_pid=$(s connect c3 | sed -n 's/.* task_pid=\([0-9]*\)$/\1/p')
 dev=$(mount_src "$T/c3/rootfs")
 check "  on a loop device of the image" test -n "$dev" -a "$(loops_of "$IMG")" = "$dev"
 kill -9 "$SHIM_PID"
-"$SHIM" -namespace "$SNS" -id c3 -bundle "$T/c3" delete >"$T/c3/delete.out" 2>"$T/c3/delete.err"
+"$SHIM" -namespace "$SNS" -address "$T/fake.sock" -id c3 -bundle "$T/c3" delete \
+	>"$T/c3/delete.out" 2>"$T/c3/delete.err"
 is "the shim's delete action exits 0 once the server was killed" "$?" 0
+check "  the dead server's socket is removed" test ! -e "$SOCK"
 check "  the container is gone" gone "$task_pid"
 is "  <bundle>/rootfs is unmounted" "$(mount_src "$T/c3/rootfs")" ""
 check "  the loop device is released" no_loops_of "$IMG"
