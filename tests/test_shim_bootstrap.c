@@ -399,7 +399,7 @@ socket_remove_stale(void **state)
 static void
 socket_path_limit(void **state)
 {
-	char base[] = "/tmp/husk-lim-XXXXXX", path[128], dir[64];
+	char base[] = "/tmp/husk-lim-XXXXXX", path[256], dir[128];
 	struct err err = {0};
 	bool in_use;
 	size_t n;
