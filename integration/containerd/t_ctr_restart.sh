@@ -34,10 +34,13 @@ is "with the same pids" "$(for i in $(seq 1 $N); do pid_of "r$i"; done | tr '\n'
 ok_exec=0
 for i in $(seq 1 $N); do
 	got=$(c task exec --exec-id x "r$i" echo "hi$i" 2>&1)
+	rc=$?
 	if [ "$got" = "hi$i" ]; then
 		ok_exec=$((ok_exec + 1))
 	else
-		echo "# exec in r$i after the restart printed: $got"
+		echo "# exec in r$i after the restart: exit $rc, printed: $(printf %q "$got")"
+		sed -n '/"x"/p; /r'"$i"'/p' "$CTRD_DIR/containerd.log" | grep -v 'level=info' |
+			tail -5 | sed 's/^/#   /'
 	fi
 done
 is "exec works in every task after the restart" "$ok_exec" $N
