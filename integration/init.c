@@ -15,6 +15,7 @@
 #include <linux/keyctl.h>
 #include <sched.h>
 #include <signal.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,10 +24,12 @@
 #include <sys/personality.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/sysmacros.h>
 #include <sys/types.h>
+#include <sys/un.h>
 #include <sys/utsname.h>
 #include <sys/wait.h>
 #include <termios.h>
@@ -491,6 +494,35 @@ cmd_hook(char **argv, int argc)
 }
 
 
+/* notify TEXT: sends TEXT as one datagram to the unix socket $NOTIFY_SOCKET (sd_notify). */
+static int
+cmd_notify(char **argv, int argc)
+{
+	const char *path = getenv("NOTIFY_SOCKET");
+	struct sockaddr_un sa = {.sun_family = AF_UNIX};
+	int fd;
+
+	(void)argc;
+	if (!path || !*path || strlen(path) >= sizeof(sa.sun_path)) {
+		errno = EINVAL;
+		return init_fail("NOTIFY_SOCKET");
+	}
+	strcpy(sa.sun_path, path);
+	if (path[0] == '@')
+		sa.sun_path[0] = '\0';
+	fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return init_fail("socket");
+	if (sendto(fd, argv[0], strlen(argv[0]), 0, (struct sockaddr *)&sa,
+		   (socklen_t)(offsetof(struct sockaddr_un, sun_path) + strlen(path) +
+			       (path[0] != '@'))) < 0) {
+		close(fd);
+		return init_fail(path);
+	}
+	close(fd);
+	printf("notified\n");
+	return 0;
+}
 
 static const struct init_cmd cmds[] = {
 	{"echo", 0, cmd_echo, "ARGS..."},
@@ -517,6 +549,7 @@ static const struct init_cmd cmds[] = {
 	{"fork-sleep", 2, cmd_fork_sleep, "N SECONDS"},
 	{"write-fd", 2, cmd_write_fd, "FD TEXT"},
 	{"hook", 1, cmd_hook, "FILE (append stdin)"},
+	{"notify", 1, cmd_notify, "TEXT (datagram to $NOTIFY_SOCKET)"},
 };
 
 static int

@@ -174,6 +174,10 @@ create_state_dir(struct create_job *j, struct err *err)
 	rt__userns_root_ids(j->spec, &uid, &gid);
 	if ((uid || gid) && fchownat(j->state_dirfd, RT_EXEC_FIFO, uid, gid, 0) < 0)
 		return err_sys(err, "chown %s", RT_EXEC_FIFO);
+	/* Before the mounts: the spec may bind-mount it (the CLI's NOTIFY_SOCKET relay). */
+	if (j->o->notify_dir && (mkdirat(j->state_dirfd, RT_NOTIFY_DIR, 0755) < 0 ||
+				 fchmodat(j->state_dirfd, RT_NOTIFY_DIR, 0755, 0) < 0))
+		return err_sys(err, "mkdir %s/%s", j->state_dir, RT_NOTIFY_DIR);
 	return create_keep_config(j, err);
 }
 

@@ -15,6 +15,7 @@
 
 #define RT_DEFAULT_ROOT "/run/husk"
 #define RT_OCI_VERSION "1.2.0"
+#define RT_NOTIFY_DIR "notify" /* in a container's state dir, see rt_create_opts.notify_dir */
 
 /* Global options (runc's global flags). */
 struct rt_ctx {
@@ -65,6 +66,9 @@ struct rt_create_opts {
 	 * container (the shim registers the pid here so an early exit is never lost). */
 	void (*on_pid)(pid_t pid, void *arg);
 	void *on_pid_arg;
+	/* Also make <state dir>/RT_NOTIFY_DIR (0755), the directory the CLI's NOTIFY_SOCKET relay
+	 * bind-mounts into the container (runc's notify socket); removed with the state dir. */
+	bool notify_dir;
 };
 
 /* Creates the container: namespaces, cgroup, mounts, devices, hooks up to createContainer. The

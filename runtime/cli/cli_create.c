@@ -10,6 +10,7 @@
 #include "base/fdutil.h"
 #include "base/xalloc.h"
 #include "cli_io.h"
+#include "cli_notify.h"
 
 size_t
 cli_create_flags_fill(struct cli_flag *flags, struct cli_create_flags *cf, bool is_run)
@@ -151,6 +152,7 @@ cli_create(struct cli_ctx *ctx, int argc, char **argv, struct err *err)
 	struct cli_create_flags cf = {0};
 	struct cli_flag flags[CLI_CREATE_MAX_FLAGS];
 	size_t n = cli_create_flags_fill(flags, &cf, false);
+	struct cli_notify nt = CLI_NOTIFY_INIT;
 	struct cli_create_job job;
 	struct cli_args pos;
 	pid_t pid;
@@ -160,8 +162,12 @@ cli_create(struct cli_ctx *ctx, int argc, char **argv, struct err *err)
 	if (r != 0)
 		return r < 0 ? -1 : 0;
 	r = cli_create_prepare(&cf, pos.v[0], true, &job, err);
+	/* NOTIFY_SOCKET: the mount and env now, the socket at start (as runc). */
+	if (r == 0 && (r = cli_notify_open(&nt, ctx->rt.root, pos.v[0], err)) == 0)
+		cli_notify_setup_spec(&nt, job.spec, &job.opts);
 	if (r == 0)
 		r = rt_container_create(&ctx->rt, &job.opts, &pid, err);
+	cli_notify_fini(&nt, false);
 	cli_create_job_fini(&job);
 	cli_args_fini(&pos);
 	return r;
@@ -174,15 +180,43 @@ parse_id_only(struct cli_ctx *ctx, int argc, char **argv, struct cli_args *pos, 
 	return cli_cmd_parse(ctx, NULL, 0, argc, argv, CLI_ARGS_ANYWHERE, 1, 1, pos, err);
 }
 
+/* start with NOTIFY_SOCKET (runc's notifySocketStart and waitForContainer): a created container's
+ * socket is bound before it starts; then we wait for its READY= or its exit. */
+static int
+start_notify(struct cli_ctx *ctx, struct cli_notify *nt, const char *id, struct err *err)
+{
+	struct rt_state *st = NULL;
+	int r;
+
+	r = rt_container_state(&ctx->rt, id, &st, err);
+	if (r == 0 && st->status == RT_CREATED)
+		r = cli_notify_bind(nt, err);
+	if (r == 0 && rt_container_start(&ctx->rt, id, err) < 0) {
+		cli_notify_fini(nt, true); /* not started: the next start binds again */
+		r = -1;
+	}
+	if (r == 0)
+		r = cli_notify_wait(nt, st->pid, st->pid, err);
+	if (st)
+		rt_state_free(st);
+	return r;
+}
+
 int
 cli_start(struct cli_ctx *ctx, int argc, char **argv, struct err *err)
 {
+	struct cli_notify nt = CLI_NOTIFY_INIT;
 	struct cli_args pos;
 	int r = parse_id_only(ctx, argc, argv, &pos, err);
 
 	if (r != 0)
 		return r < 0 ? -1 : 0;
-	r = rt_container_start(&ctx->rt, pos.v[0], err);
+	r = cli_notify_open(&nt, ctx->rt.root, pos.v[0], err);
+	if (r == 0 && nt.host)
+		r = start_notify(ctx, &nt, pos.v[0], err);
+	else if (r == 0)
+		r = rt_container_start(&ctx->rt, pos.v[0], err);
+	cli_notify_fini(&nt, false);
 	cli_args_fini(&pos);
 	return r;
 }
