@@ -134,6 +134,7 @@ int cg__read(const char *dir, const char *file, char **out, struct err *err);
 /* Trimmed single value; "max" reads as UINT64_MAX. */
 int cg__read_u64(const char *dir, const char *file, uint64_t *out, struct err *err);
 bool cg__exists(const char *dir, const char *file);
+bool cg__is_dir(const char *path);
 /* "key value" lines: *value of key, -1 if absent (no error). */
 int cg__kv_get(const char *text, const char *key, uint64_t *value);
 /* Parses a cgroup.procs text, appending to *pids (deduplicated). */

@@ -4,19 +4,10 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include "base/cleanup.h"
 #include "base/xalloc.h"
-
-static bool
-is_dir(const char *path)
-{
-	struct stat st;
-
-	return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
-}
 
 static int
 join_open_v1(const struct cg *cg, struct cg_join *j, struct err *err)
@@ -29,7 +20,7 @@ join_open_v1(const struct cg *cg, struct cg_join *j, struct err *err)
 		char *path;
 		int fd;
 
-		if (cg->is_opened && !is_dir(dir))
+		if (cg->is_opened && !cg__is_dir(dir))
 			continue; /* a hierarchy mounted after the container was created */
 		path = cg__join(dir, "tasks");
 		fd = open(path, O_WRONLY | O_CLOEXEC);
@@ -49,7 +40,7 @@ join_open_v2(const struct cg *cg, struct cg_join *j, struct err *err)
 {
 	cleanup_free char *dir = cg__join(cg->root->unified, cg->path);
 
-	if (cg->root->mode == CG_MODE_HYBRID && cg->is_opened && !is_dir(dir))
+	if (cg->root->mode == CG_MODE_HYBRID && cg->is_opened && !cg__is_dir(dir))
 		return 0;
 	j->dirfd = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (j->dirfd < 0)

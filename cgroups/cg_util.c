@@ -90,6 +90,14 @@ cg__read_u64(const char *dir, const char *file, uint64_t *out, struct err *err)
 }
 
 bool
+cg__is_dir(const char *path)
+{
+	struct stat st;
+
+	return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+bool
 cg__exists(const char *dir, const char *file)
 {
 	cleanup_free char *path = cg__join(dir, file);

@@ -51,14 +51,6 @@ v1_dir(const struct cg *cg, enum cg_controller c)
 	return cg__join(cg->root->mount[c], cg->path);
 }
 
-static bool
-is_dir(const char *path)
-{
-	struct stat st;
-
-	return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
-}
-
 /* A new cpuset cgroup starts with empty cpus and mems, and then takes no task: fill each level
  * from its parent, top down. */
 static int
@@ -114,7 +106,7 @@ v1_create(struct cg *cg, struct err *err)
 	for (size_t i = 0; i < n; i++) {
 		cleanup_free char *dir = NULL;
 
-		if (!is_dir(h[i]))
+		if (!cg__is_dir(h[i]))
 			return err_set(err, ENOENT, "cgroup hierarchy %s is missing", h[i]);
 		if (cg__mkdir_path(h[i], cg->path, &cg->made, &cg->n_made, err) < 0)
 			return -1;
@@ -140,7 +132,7 @@ v1_open(struct cg *cg, struct err *err)
 
 	for (size_t i = 0; i < n; i++) {
 		cleanup_free char *dir = cg__join(h[i], cg->path);
-		if (is_dir(dir))
+		if (cg__is_dir(dir))
 			return 0;
 	}
 	return err_set(err, ENOENT, "cgroup %s does not exist under %s", cg->path,
@@ -154,7 +146,7 @@ v1_controllers(const struct cg *cg)
 
 	for (int c = 0; c < CG_CTRL_COUNT; c++) {
 		cleanup_free char *dir = v1_dir(cg, (enum cg_controller)c);
-		if (dir && is_dir(dir))
+		if (dir && cg__is_dir(dir))
 			bits |= CG_BIT(c);
 	}
 	return bits;
@@ -169,7 +161,7 @@ v1_add_pid(struct cg *cg, pid_t pid, struct err *err)
 	for (size_t i = 0; i < n; i++) {
 		cleanup_free char *dir = cg__join(h[i], cg->path);
 
-		if (cg->is_opened && !is_dir(dir))
+		if (cg->is_opened && !cg__is_dir(dir))
 			continue; /* e.g. a hierarchy mounted after the container was created */
 		if (cg__write_pid(dir, pid, err) < 0)
 			return -1;
@@ -294,13 +286,13 @@ v1_pids(struct cg *cg, pid_t **pids, size_t *n, struct err *err)
 
 	for (size_t i = 0; i < ARRAY_SIZE(pref); i++) {
 		cleanup_free char *dir = v1_dir(cg, pref[i]);
-		if (dir && is_dir(dir))
+		if (dir && cg__is_dir(dir))
 			return cg__read_pids(dir, true, pids, n, err);
 	}
 	nh = hierarchies(cg, h, ARRAY_SIZE(h));
 	for (size_t i = 0; i < nh; i++) {
 		cleanup_free char *dir = cg__join(h[i], cg->path);
-		if (is_dir(dir))
+		if (cg__is_dir(dir))
 			return cg__read_pids(dir, true, pids, n, err);
 	}
 	return err_set(err, ENOENT, "cgroup %s does not exist", cg->path);

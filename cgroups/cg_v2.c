@@ -23,14 +23,6 @@ v2_dir(const struct cg *cg, enum cg_controller c)
 }
 
 static bool
-is_dir(const char *path)
-{
-	struct stat st;
-
-	return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
-}
-
-static bool
 has_word(const char *text, const char *word, size_t len)
 {
 	for (const char *p = text; *p;) {
@@ -84,7 +76,7 @@ v2_create(struct cg *cg, struct err *err)
 	cleanup_free char *procs = NULL;
 	const char *p = cg->path;
 
-	if (!is_dir(cur))
+	if (!cg__is_dir(cur))
 		return err_set(err, ENOENT, "cgroup2 root %s is missing", cur);
 	while (*p) {
 		size_t len;
@@ -120,7 +112,7 @@ v2_open(struct cg *cg, struct err *err)
 {
 	cleanup_free char *dir = v2_dir(cg, CG_CTRL_COUNT);
 
-	if (!is_dir(dir))
+	if (!cg__is_dir(dir))
 		return err_set(err, ENOENT, "cgroup %s does not exist", dir);
 	return 0;
 }

@@ -38,11 +38,15 @@ create_load_spec(struct create_job *j, struct err *err)
 	j->config_path = xasprintf("%s/config.json", j->bundle);
 	if (o->spec) {
 		j->spec = o->spec;
+		j->config_text = o->spec_text;
+		j->config_len = o->spec_len;
 		return 0;
 	}
-	if (rt_spec_load(j->config_path, &j->spec_owned, err) < 0)
+	if (rt_spec_load_text(j->config_path, &j->spec_owned, &j->config_owned, &j->config_len,
+			      err) < 0)
 		return -1;
 	j->spec = j->spec_owned;
+	j->config_text = j->config_owned;
 	return 0;
 }
 
@@ -132,16 +136,20 @@ static int
 create_keep_config(struct create_job *j, struct err *err)
 {
 	cleanup_free char *text = NULL;
-	size_t len = 0;
+	size_t len = j->config_len;
 
-	if (read_file_at(AT_FDCWD, j->config_path, &text, &len, err) < 0) {
-		if (j->o->spec && err->code == ENOENT) {
-			err_clear(err); /* the caller's own spec, not from a file */
+	/* a caller's parsed spec without its bytes: read them, if they came from a file at all */
+	if (j->config_text == NULL) {
+		if (read_file_at(AT_FDCWD, j->config_path, &text, &len, err) < 0) {
+			if (err->code != ENOENT)
+				return err_wrap(err, "keep a copy of the config");
+			err_clear(err);
 			return 0;
 		}
-		return err_wrap(err, "keep a copy of the config");
+		j->config_text = text;
 	}
-	if (write_file_atomic_at(j->state_dirfd, RT_CONFIG_FILE, text, len, 0600, err) < 0)
+	if (write_file_atomic_at(j->state_dirfd, RT_CONFIG_FILE, j->config_text, len, 0600,
+				 err) < 0)
 		return err_wrap(err, "keep a copy of the config");
 	free(j->config_path);
 	j->config_path = xasprintf("%s/%s", j->state_dir, RT_CONFIG_FILE);
@@ -441,6 +449,7 @@ create_job_fini(struct create_job *j, bool failed)
 	rt_spec_free(j->spec_owned);
 	free(j->bundle);
 	free(j->config_path);
+	free(j->config_owned);
 	free(j->rootfs);
 	free(j->state_dir);
 	free(j->hook_state);

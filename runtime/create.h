@@ -21,6 +21,9 @@ struct create_job {
 	struct rt_spec *spec_owned; /* owned, when we loaded it */
 	char *bundle;		    /* owned, absolute */
 	char *config_path;	    /* owned */
+	const char *config_text;    /* the bytes spec was parsed from, NULL if unknown */
+	size_t config_len;
+	char *config_owned;	    /* owned: config_text when create read the file */
 	char *rootfs;		    /* owned, absolute, resolved */
 	char *state_dir;	    /* owned */
 	bool state_dir_made;

@@ -53,6 +53,10 @@ struct rt_create_opts {
 	const char *id;
 	const char *bundle;	    /* NULL = cwd; made absolute */
 	const struct rt_spec *spec; /* NULL = load <bundle>/config.json */
+	/* With spec: the config.json bytes it was parsed from (rt_spec_load_text), kept as the
+	 * container's copy; NULL = create reads <bundle>/config.json for the copy. */
+	const char *spec_text;
+	size_t spec_len;
 	const char *console_socket; /* NULL = none: for a terminal, see console_fd */
 	const char *pid_file;	    /* NULL = none */
 	bool no_pivot;

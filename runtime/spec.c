@@ -217,6 +217,16 @@ rt_spec_parse(const char *json, size_t len, struct rt_spec **out, struct err *er
 int
 rt_spec_load(const char *path, struct rt_spec **out, struct err *err)
 {
+	cleanup_free char *text = NULL;
+	size_t len = 0;
+
+	return rt_spec_load_text(path, out, &text, &len, err);
+}
+
+int
+rt_spec_load_text(const char *path, struct rt_spec **out, char **text_out, size_t *len_out,
+		  struct err *err)
+{
 	cleanup_close int fd = -1;
 	cleanup_free char *text = NULL;
 	struct spec_ctx ctx;
@@ -236,7 +246,11 @@ rt_spec_load(const char *path, struct rt_spec **out, struct err *err)
 	if (read_all(fd, &text, &len, err) < 0)
 		return err_wrap(err, "%s", path);
 	rt__spec_ctx_init(&ctx, path, err);
-	return spec_parse_doc(&ctx, text, len, out);
+	if (spec_parse_doc(&ctx, text, len, out) < 0)
+		return -1;
+	*text_out = take_ptr(text);
+	*len_out = len;
+	return 0;
 }
 
 static void

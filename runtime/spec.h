@@ -215,6 +215,10 @@ int rt_spec_parse(const char *json, size_t len, struct rt_spec **out, struct err
 /* The same for a file; errors name the file instead of "config.json". A missing file fails
  * with ENOENT ("open <path>: No such file or directory"). */
 int rt_spec_load(const char *path, struct rt_spec **out, struct err *err);
+/* rt_spec_load that also hands out the bytes it parsed (*text NUL-terminated, owned by the
+ * caller): create keeps them as the container's copy of its config without reading again. */
+int rt_spec_load_text(const char *path, struct rt_spec **out, char **text, size_t *len,
+		      struct err *err);
 void rt_spec_free(struct rt_spec *s);
 
 /* A process object alone (runc exec --process, the shim's Exec spec), with the same rules as

@@ -110,7 +110,7 @@ cli_create_prepare(const struct cli_create_flags *cf, const char *id, bool detac
 	if (cf->pid_file && *cf->pid_file)
 		job->pid_file = cli_path_abs(cf->pid_file);
 	config = xasprintf("%s/config.json", job->bundle);
-	if (rt_spec_load(config, &job->spec, err) < 0)
+	if (rt_spec_load_text(config, &job->spec, &job->spec_text, &job->spec_len, err) < 0)
 		return -1;
 	if (cli_check_process(job->spec->process, err) < 0 ||
 	    cli_check_terminal(detach, job->spec->process->terminal, cf->console_socket, err) < 0)
@@ -127,6 +127,8 @@ cli_create_prepare(const struct cli_create_flags *cf, const char *id, bool detac
 	    .id = id,
 	    .bundle = job->bundle,
 	    .spec = job->spec,
+	    .spec_text = job->spec_text,
+	    .spec_len = job->spec_len,
 	    .console_socket = cf->console_socket && *cf->console_socket ? cf->console_socket : NULL,
 	    .pid_file = job->pid_file,
 	    .no_pivot = cf->no_pivot,
@@ -141,6 +143,7 @@ void
 cli_create_job_fini(struct cli_create_job *job)
 {
 	rt_spec_free(job->spec);
+	free(job->spec_text);
 	free(job->bundle);
 	free(job->pid_file);
 	memset(job, 0, sizeof(*job));

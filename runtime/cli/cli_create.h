@@ -24,6 +24,8 @@ size_t cli_create_flags_fill(struct cli_flag *flags, struct cli_create_flags *cf
 /* What rt_container_create gets, prepared from the flags as runc does. */
 struct cli_create_job {
 	struct rt_spec *spec;       /* owned */
+	char *spec_text;            /* owned: the config.json bytes spec came from */
+	size_t spec_len;
 	char *bundle;               /* owned, absolute */
 	char *pid_file;             /* owned, absolute, NULL = none */
 	int n_listen;               /* socket-activation fds passed first */
