@@ -32,6 +32,43 @@ t_no_pivot() {
 	check_sees_rootfs "$(echo "$out" | sed '0,/^---$/d' | tail -n +2)"
 }
 
+# --no-pivot leaves the host's mounts under the moved rootfs. A full sysfs among them would let
+# a nested user namespace (which needs no capability) mount a fresh sysfs; the runtime hides
+# them first (as runc). With pivot_root the container's own masked sysfs is the only one.
+t_no_pivot_hides_host_sysfs() {
+	mkbundle
+	set_args /init userns-mount sysfs
+	local out
+	run_ctr "$T/b" "$CID"
+	out=$(cat "$T/out")
+	case $out in
+	"ERR "*" unshare")
+		skip "no nested user namespace here: $out" ;;
+	esac
+	check_eq "$out" "ERR EPERM mount" "sysfs mount from a nested user namespace (pivot_root)"
+	rt run --no-pivot --bundle "$T/b" "${CID}b" </dev/null >"$T/out" 2>"$T/err" || true
+	check_eq "$(cat "$T/out")" "ERR EPERM mount" \
+		"sysfs mount from a nested user namespace (--no-pivot)"
+	check_match "$(awk '$5 == "/proc" || $5 == "/sys" { print $5 }' /proc/self/mountinfo | sort -u | tr '\n' ' ')" \
+		'^/proc /sys $' "the host keeps its /proc and /sys"
+}
+
+# Without a mount namespace the rootfs set-up would mount into, and pivot, the caller's mount
+# namespace: refused. The runtime runs in a private mount namespace here so that a regression
+# cannot take the host's root.
+t_no_mount_namespace_refused() {
+	mkbundle
+	cfg 'del_ns("mount")'
+	local rc=0
+	unshare -m --propagation private timeout -k 5 "$RT_TIMEOUT" "$RUNTIME" --root "$ROOT" \
+		run --bundle "$T/b" "$CID" </dev/null >"$T/out" 2>"$T/err" || rc=$?
+	[ $rc -ne 0 ] || fail "run without a mount namespace succeeded: $(cat "$T/out")"
+	if is_husk; then
+		check_match "$(cat "$T/err")" 'no mount namespace' "the error names the missing namespace"
+	fi
+	check_nofile "$ROOT/$CID" "state dir of the refused container"
+}
+
 t_readonly_root() {
 	mkbundle
 	cfg 'c["root"]["readonly"] = True'
@@ -224,7 +261,7 @@ t_relative_cwd_rejected() {
 	check_no_leftovers "$CID"
 }
 
-run_tests t_pivot_root t_no_pivot t_readonly_root t_rootfs_propagation t_mount_propagation_options \
+run_tests t_pivot_root t_no_pivot t_no_pivot_hides_host_sysfs t_no_mount_namespace_refused t_readonly_root t_rootfs_propagation t_mount_propagation_options \
 	t_mounts_in_order t_bind_mount_options t_bind_vs_rbind t_rro_recursive_readonly \
 	t_tmpfs_size_mode t_special_filesystems t_symlink_escape_contained t_cwd_contained \
 	t_relative_cwd_rejected

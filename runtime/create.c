@@ -105,6 +105,12 @@ create_validate(struct create_job *j, struct err *err)
 	if (stat(real, &st) < 0 || !S_ISDIR(st.st_mode))
 		return err_set(err, ENOTDIR, "rootfs %s: not a directory", root);
 	j->rootfs = xstrdup(real);
+	/* The rootfs is set up (mounts, pivot_root) in the container's mount namespace; without
+	 * one that would be the caller's. runc then mounts into the host's namespace; refuse. */
+	if (!ns_new(s, RT_NS_MOUNT))
+		return err_set(err, EINVAL,
+			       "config.json: linux.namespaces has no mount namespace: the rootfs "
+			       "needs a mount namespace of the container's own");
 	if ((s->hostname && s->hostname[0]) && !ns_new(s, RT_NS_UTS))
 		return err_set(err, EINVAL, "unable to set hostname without a private UTS namespace");
 	if ((s->domainname && s->domainname[0]) && !ns_new(s, RT_NS_UTS))

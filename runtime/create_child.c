@@ -166,7 +166,7 @@ child_rootfs(struct create_job *j, pid_t *pid)
 		state = rt__hook_state_json(j->o->id, "creating", *pid, j->bundle, s);
 		CHILD_CHECK(j, rt__hooks_run(s, RT_HOOK_CREATE_CONTAINER, state, &cerr));
 	}
-	CHILD_CHECK(j, mount_rootfs_pivot(j->rootfs, j->o->no_pivot, &cerr));
+	CHILD_CHECK(j, mount_rootfs_pivot(j->rootfs, j->o->no_pivot, NULL, &cerr));
 	/* runc creates a missing cwd; now, inside the new root and before it may turn read-only */
 	if (mkdir_p(s->process->cwd, 0755, &cerr) < 0)
 		CHILD_CHECK(j, err_wrap(&cerr, "create cwd %s", s->process->cwd));

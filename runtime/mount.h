@@ -54,8 +54,11 @@ int mount_rootfs_prepare(const struct rt_spec *spec, const char *rootfs_abs,
                          const struct mount_env *env, struct err *err);
 
 /* Enters the rootfs: chdir(rootfs); pivot_root(".", "."), old root made rslave and detached;
- * chdir("/"). no_pivot (runc --no-pivot): MS_MOVE the rootfs onto "/" and chroot("."). */
-int mount_rootfs_pivot(const char *rootfs_abs, bool no_pivot, struct err *err);
+ * chdir("/"). no_pivot (runc --no-pivot): the host's full proc and sysfs mounts outside the
+ * rootfs are detached (or covered), then the rootfs is MS_MOVEd onto "/" and chroot(".").
+ * mountinfo: NULL reads /proc/self/mountinfo (tests pass the text). */
+int mount_rootfs_pivot(const char *rootfs_abs, bool no_pivot, const char *mountinfo,
+                       struct err *err);
 
 /* After pivot_root, after the console is mounted and after sysctls are written (readonlyPaths
  * usually has /proc/sys): remounts /dev read-only if its spec

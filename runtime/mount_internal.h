@@ -118,6 +118,21 @@ int mount_dev_setup(struct mount_ctx *ctx, const struct rt_spec *spec, struct er
 /* true unless a spec mount binds something onto /dev (then /dev is the caller's business). */
 bool mount_needs_dev_setup(const struct rt_spec *spec);
 
+/* ---- /proc/self/mountinfo (mount_info.c, pure) ---- */
+
+struct mountinfo_line {
+	char *root, *mountpoint, *fstype, *superopts; /* owned, unescaped */
+};
+
+/* Splits one line (without its newline): fields 4 and 5, then after " - ": fstype, source,
+ * superopts. false (nothing allocated) for a line of another shape. */
+bool mountinfo_parse_line(const char *line, size_t len, struct mountinfo_line *out);
+void mountinfo_line_fini(struct mountinfo_line *l);
+
+/* Mount points of the full (root "/") proc and sysfs mounts in mountinfo that are not the
+ * rootfs or under it: what --no-pivot hides. *out: NULL-terminated, caller frees each. */
+size_t mount_host_pseudofs(const char *mountinfo, const char *rootfs, char ***out);
+
 /* ---- cgroup parsing (mount_cgroup.c, pure) ---- */
 
 struct mount_cgroup_v1 {

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "base/cleanup.h"
+#include "base/fdutil.h"
 #include "base/sys.h"
 #include "base/xalloc.h"
 #include "spec.h"
@@ -45,9 +46,89 @@ mount_pivot_root(const char *rootfs, struct err *err)
 	return 0;
 }
 
-static int
-mount_move_root(const char *rootfs, struct err *err)
+/* Whether path is dir or lies under it (both clean and absolute). */
+static bool
+path_is_under(const char *path, const char *dir)
 {
+	size_t n = strlen(dir);
+
+	while (n > 1 && dir[n - 1] == '/')
+		n--;
+	return strncmp(path, dir, n) == 0 && (path[n] == '/' || path[n] == '\0' || n == 1);
+}
+
+size_t
+mount_host_pseudofs(const char *mountinfo, const char *rootfs, char ***out)
+{
+	char **v = NULL;
+	size_t n = 0;
+
+	for (const char *s = mountinfo; *s;) {
+		const char *e = strchrnul(s, '\n');
+		struct mountinfo_line l;
+
+		if (mountinfo_parse_line(s, (size_t)(e - s), &l)) {
+			if (strcmp(l.root, "/") == 0 &&
+			    (strcmp(l.fstype, "proc") == 0 || strcmp(l.fstype, "sysfs") == 0) &&
+			    !path_is_under(l.mountpoint, rootfs)) {
+				v = xreallocarray(v, n + 2, sizeof(*v));
+				v[n++] = take_ptr(l.mountpoint);
+				v[n] = NULL;
+			}
+			mountinfo_line_fini(&l);
+		}
+		s = *e ? e + 1 : e;
+	}
+	*out = v;
+	return n;
+}
+
+/* --no-pivot keeps the host's mounts in the container's mount namespace, under the moved
+ * rootfs. A full proc or sysfs mount among them lets a process in a nested user namespace
+ * mount a fresh proc or sysfs (the kernel allows it when a fully visible one exists), without
+ * the container's masked paths. Detach them first (the namespace's own copies; rslave so
+ * nothing propagates to the host), or cover them with an empty read-only tmpfs where a
+ * detach is refused. As runc's msMoveRoot. */
+static int
+mount_hide_host_pseudofs(const char *rootfs, const char *mountinfo, struct err *err)
+{
+	cleanup_free char *text = NULL;
+	char **paths = NULL;
+	size_t len, n;
+	int rc = 0;
+
+	if (!mountinfo) {
+		if (read_file_at(AT_FDCWD, "/proc/self/mountinfo", &text, &len, err) < 0)
+			return err_wrap(err, "--no-pivot");
+		mountinfo = text;
+	}
+	n = mount_host_pseudofs(mountinfo, rootfs, &paths);
+	for (size_t i = 0; i < n && rc == 0; i++) {
+		const char *p = paths[i];
+
+		if (mount(NULL, p, NULL, MS_SLAVE | MS_REC, NULL) < 0) {
+			if (errno == ENOENT) /* under one detached before */
+				continue;
+			rc = err_sys(err, "--no-pivot: make %s rslave", p);
+		} else if (umount2(p, MNT_DETACH) < 0) {
+			if (errno != EINVAL && errno != EPERM)
+				rc = err_sys(err, "--no-pivot: detach %s", p);
+			else if (mount("tmpfs", p, "tmpfs",
+			               MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0)
+				rc = err_sys(err, "--no-pivot: cover %s", p);
+		}
+	}
+	for (size_t i = 0; i < n; i++)
+		free(paths[i]);
+	free(paths);
+	return rc;
+}
+
+static int
+mount_move_root(const char *rootfs, const char *mountinfo, struct err *err)
+{
+	if (mount_hide_host_pseudofs(rootfs, mountinfo, err) < 0)
+		return -1;
 	if (chdir(rootfs) < 0)
 		return err_sys(err, "chdir %s", rootfs);
 	if (mount(rootfs, "/", NULL, MS_MOVE, NULL) < 0)
@@ -58,9 +139,10 @@ mount_move_root(const char *rootfs, struct err *err)
 }
 
 int
-mount_rootfs_pivot(const char *rootfs_abs, bool no_pivot, struct err *err)
+mount_rootfs_pivot(const char *rootfs_abs, bool no_pivot, const char *mountinfo, struct err *err)
 {
-	int rc = no_pivot ? mount_move_root(rootfs_abs, err) : mount_pivot_root(rootfs_abs, err);
+	int rc = no_pivot ? mount_move_root(rootfs_abs, mountinfo, err)
+	                  : mount_pivot_root(rootfs_abs, err);
 
 	if (rc < 0)
 		return -1;

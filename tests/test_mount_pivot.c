@@ -1,6 +1,7 @@
 /* Unit tests for mount_pivot.c with cmocka mocks of mount(2), umount2, chroot, pivot_root and
- * statvfs: the pivot_root(".", ".") sequence, --no-pivot, and mount_rootfs_finish (ro /dev, ro
- * root keeping the locked flags, readonly and masked paths, rootfsPropagation). No root. */
+ * statvfs: the pivot_root(".", ".") sequence, --no-pivot (host proc and sysfs hidden first), and
+ * mount_rootfs_finish (ro /dev, ro root keeping the locked flags, readonly and masked paths,
+ * rootfsPropagation). No root. */
 #include <errno.h>
 #include <limits.h>
 #include <setjmp.h>
@@ -17,6 +18,7 @@
 
 #include "base/cleanup.h"
 #include "runtime/mount.h"
+#include "runtime/mount_internal.h"
 #include "runtime/spec.h"
 
 #define OPTS(...) ((char *[]){__VA_ARGS__, NULL})
@@ -112,7 +114,7 @@ pivot(void **state)
 	expect_string(__wrap_umount2, target, ".");
 	expect_value(__wrap_umount2, flags, MNT_DETACH);
 	will_return(__wrap_umount2, 0);
-	assert_int_equal(mount_rootfs_pivot("/tmp", false, &err), 0);
+	assert_int_equal(mount_rootfs_pivot("/tmp", false, NULL, &err), 0);
 	/* the old root could not be detached: said so */
 	expect_string(__wrap_sys_pivot_root, new_root, ".");
 	expect_string(__wrap_sys_pivot_root, put_old, ".");
@@ -121,35 +123,109 @@ pivot(void **state)
 	expect_string(__wrap_umount2, target, ".");
 	expect_value(__wrap_umount2, flags, MNT_DETACH);
 	will_return(__wrap_umount2, EBUSY);
-	assert_int_equal(mount_rootfs_pivot("/tmp", false, &err), -1);
+	assert_int_equal(mount_rootfs_pivot("/tmp", false, NULL, &err), -1);
 	assert_int_equal(err.code, EBUSY);
 	assert_non_null(strstr(err.msg, "old root"));
 	/* pivot_root refused */
 	expect_string(__wrap_sys_pivot_root, new_root, ".");
 	expect_string(__wrap_sys_pivot_root, put_old, ".");
 	will_return(__wrap_sys_pivot_root, EINVAL);
-	assert_int_equal(mount_rootfs_pivot("/tmp", false, &err), -1);
+	assert_int_equal(mount_rootfs_pivot("/tmp", false, NULL, &err), -1);
 	assert_int_equal(err.code, EINVAL);
 	assert_non_null(strstr(err.msg, "pivot_root /tmp"));
 	/* a rootfs that does not exist */
-	assert_int_equal(mount_rootfs_pivot("/nonexistent-rootfs", false, &err), -1);
+	assert_int_equal(mount_rootfs_pivot("/nonexistent-rootfs", false, NULL, &err), -1);
 	assert_int_equal(err.code, ENOENT);
 	assert_int_equal(chdir(cwd), 0);
 }
+
+/* A host with proc, sysfs (one of them a non-full bind), the container's own proc under the
+ * rootfs, a look-alike sibling of the rootfs and a path with an escaped space. */
+static const char MOUNTINFO[] = "21 26 0:20 / /proc rw,relatime - proc proc rw\n"
+                                "22 26 0:21 / /sys rw,nosuid - sysfs sysfs rw\n"
+                                "23 22 0:22 / /sys/fs/cgroup rw - tmpfs tmpfs rw\n"
+                                "24 26 0:21 /kernel /mnt/kernel rw - sysfs sysfs rw\n"
+                                "25 26 0:20 / /tmp/rootfs/proc rw - proc proc rw\n"
+                                "26 1 8:1 / / rw - ext4 /dev/sda1 rw\n"
+                                "27 26 0:20 / /tmp/rootfs2/proc rw - proc proc rw\n"
+                                "28 26 0:20 / /srv/a\\040b rw - proc proc rw\n"
+                                "bad line\n";
+
+static void
+host_pseudofs_list(void **state)
+{
+	char **v = NULL;
+
+	(void)state;
+	assert_int_equal(mount_host_pseudofs(MOUNTINFO, "/tmp/rootfs", &v), 4);
+	assert_string_equal(v[0], "/proc");
+	assert_string_equal(v[1], "/sys");
+	assert_string_equal(v[2], "/tmp/rootfs2/proc");
+	assert_string_equal(v[3], "/srv/a b");
+	assert_null(v[4]);
+	for (size_t i = 0; v[i]; i++)
+		free(v[i]);
+	free(v);
+	/* a trailing slash on the rootfs changes nothing */
+	assert_int_equal(mount_host_pseudofs(MOUNTINFO, "/tmp/rootfs/", &v), 4);
+	for (size_t i = 0; v[i]; i++)
+		free(v[i]);
+	free(v);
+	assert_int_equal(mount_host_pseudofs("", "/tmp/rootfs", &v), 0);
+	assert_null(v);
+}
+
+static void
+expect_umount(const char *target, int rc)
+{
+	expect_string(__wrap_umount2, target, target);
+	expect_value(__wrap_umount2, flags, MNT_DETACH);
+	will_return(__wrap_umount2, rc);
+}
+
+#define COVER (MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC)
 
 static void
 no_pivot(void **state)
 {
 	char cwd[PATH_MAX];
 	struct err err = {0};
+	const char *mi = "21 26 0:20 / /proc rw - proc proc rw\n"
+	                 "22 26 0:21 / /sys rw - sysfs sysfs rw\n"
+	                 "23 26 0:20 / /tmp/proc rw - proc proc rw\n";
 
 	(void)state;
 	assert_non_null(getcwd(cwd, sizeof(cwd)));
+	/* host proc and sysfs detached (rslave first), the container's own left alone */
+	expect_mount(NULL, "/proc", NULL, MS_SLAVE | MS_REC, 0);
+	expect_umount("/proc", 0);
+	expect_mount(NULL, "/sys", NULL, MS_SLAVE | MS_REC, 0);
+	expect_umount("/sys", 0);
 	expect_mount("/tmp", "/", NULL, MS_MOVE, 0);
 	expect_string(__wrap_chroot, path, ".");
-	assert_int_equal(mount_rootfs_pivot("/tmp", true, &err), 0);
+	assert_int_equal(mount_rootfs_pivot("/tmp", true, mi, &err), 0);
+	/* a refused detach is covered; one gone with an earlier one is skipped */
+	expect_mount(NULL, "/proc", NULL, MS_SLAVE | MS_REC, 0);
+	expect_umount("/proc", EPERM);
+	expect_mount("tmpfs", "/proc", "tmpfs", COVER, 0);
+	expect_mount(NULL, "/sys", NULL, MS_SLAVE | MS_REC, ENOENT);
+	expect_mount("/tmp", "/", NULL, MS_MOVE, 0);
+	expect_string(__wrap_chroot, path, ".");
+	assert_int_equal(mount_rootfs_pivot("/tmp", true, mi, &err), 0);
+	/* any other failure stops the create, naming the mount */
+	expect_mount(NULL, "/proc", NULL, MS_SLAVE | MS_REC, 0);
+	expect_umount("/proc", EBUSY);
+	assert_int_equal(mount_rootfs_pivot("/tmp", true, mi, &err), -1);
+	assert_int_equal(err.code, EBUSY);
+	assert_non_null(strstr(err.msg, "detach /proc"));
+	expect_mount(NULL, "/proc", NULL, MS_SLAVE | MS_REC, 0);
+	expect_umount("/proc", EINVAL);
+	expect_mount("tmpfs", "/proc", "tmpfs", COVER, EACCES);
+	assert_int_equal(mount_rootfs_pivot("/tmp", true, mi, &err), -1);
+	assert_non_null(strstr(err.msg, "cover /proc"));
+	/* the move itself refused */
 	expect_mount("/tmp", "/", NULL, MS_MOVE, EINVAL);
-	assert_int_equal(mount_rootfs_pivot("/tmp", true, &err), -1);
+	assert_int_equal(mount_rootfs_pivot("/tmp", true, "", &err), -1);
 	assert_int_equal(err.code, EINVAL);
 	assert_int_equal(chdir(cwd), 0);
 }
@@ -229,9 +305,8 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(pivot),
-	    cmocka_unit_test(no_pivot),
-	    cmocka_unit_test(finish),
+	    cmocka_unit_test(pivot),         cmocka_unit_test(host_pseudofs_list),
+	    cmocka_unit_test(no_pivot),      cmocka_unit_test(finish),
 	    cmocka_unit_test(finish_errors),
 	};
 

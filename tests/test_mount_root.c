@@ -259,7 +259,7 @@ child_run(const struct scenario *s)
 	mount_env_from_spec(&spec, &env);
 	env.resolve = s->resolve;
 	CHECK(mount_rootfs_prepare(&spec, s->rootfs, &env, &err) == 0, "prepare: %s", err.msg);
-	CHECK(mount_rootfs_pivot(s->rootfs, false, &err) == 0, "pivot: %s", err.msg);
+	CHECK(mount_rootfs_pivot(s->rootfs, false, NULL, &err) == 0, "pivot: %s", err.msg);
 	CHECK(terminal_open(NULL, &master, &slave, &err) == 0, "terminal: %s", err.msg);
 	CHECK(terminal_mount_console(slave, &err) == 0, "console: %s", err.msg);
 	CHECK(mount_rootfs_finish(&spec, &env, &err) == 0, "finish: %s", err.msg);
