@@ -79,13 +79,6 @@ server_conn_update(struct server_conn *sc)
 	}
 }
 
-static void
-server_on_output(struct ttrpc_conn *tc, void *arg)
-{
-	(void)tc;
-	server_conn_update(arg);
-}
-
 /* Writes what it can; -1 when the peer is gone. */
 static int
 server_conn_write(struct server_conn *sc)
@@ -105,6 +98,19 @@ server_conn_write(struct server_conn *sc)
 		ttrpc_conn_consume(sc->tc, (size_t)w);
 	}
 	return 0;
+}
+
+/* A reply was queued: write it now (it nearly always fits the socket buffer, and a turn of
+ * the loop waiting for EPOLLOUT costs more than the write). What does not fit, or an error,
+ * is left to server_on_write: the connection is never closed from inside this callback. */
+static void
+server_on_output(struct ttrpc_conn *tc, void *arg)
+{
+	struct server_conn *sc = arg;
+
+	(void)tc;
+	(void)server_conn_write(sc);
+	server_conn_update(sc);
 }
 
 static void
