@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # containerd-shim-husk-v2 against containerd-shim-runc-v2 (+ runc), measured side by side in one
-# run on one private containerd: `ctr run --rm` latency, `ctr task exec` latency, shim memory with
+# run on one private containerd: `ctr run --rm` latency, `ctr task exec` latency (and the shims'
+# own part of it, driven over ttrpc by shimctl without ctr and containerd), shim memory with
 # 10 running containers (PSS, RSS, threads), stdout throughput. Runs are interleaved and the
 # median is reported, since this machine is shared. Targets (issue 4): start <= 0.6x, exec <= 0.5x,
 # PSS <= 0.1x with one thread, throughput >= 1.5x. Prints a report, then TAP lines for the
@@ -44,6 +45,20 @@ for i in $(seq 1 "$EXECS"); do
 		echo $(($(now_ms) - t0)) >>"$res/exec-$s"
 	done
 done
+# The same exec without ctr and containerd: shimctl sends each shim what containerd sends for
+# `ctr task exec` (Exec, Wait + Start, Delete; no stdio) on one connection, in rounds.
+tasks=$CTRD_DIR/state/io.containerd.runtime.v2.task/$NS
+python3 -c 'import json, sys; p = json.load(open(sys.argv[1]))["process"]
+p["args"], p["terminal"] = ["true"], False; json.dump(p, open(sys.argv[2], "w"))' \
+	"$tasks/ex-husk/config.json" "$res/process.json"
+for i in $(seq 1 4); do
+	for rt in $HUSK_RT $RUNC_RT; do
+		s=$(short "$rt")
+		"$BUILD/integration/shimctl" "$(sed 's|^unix://||' "$tasks/ex-$s/address")" "$NS" \
+			exec-bench "ex-$s" $((EXECS / 4 + 1)) "$res/process.json" |
+			sed -n 's/^OK exec-bench .*median_us=\([0-9]*\).*/\1/p' >>"$res/sexec-$s"
+	done
+done
 for rt in $HUSK_RT $RUNC_RT; do c task kill -s KILL "ex-$(short "$rt")"; done
 
 for i in 1 2 3; do
@@ -82,6 +97,7 @@ read -r hp hr ht hn <"$res/mem-husk"
 read -r rp rr rth rn <"$res/mem-runc"
 hrun=$(median <"$res/run-husk") rrun=$(median <"$res/run-runc")
 hexe=$(median <"$res/exec-husk") rexe=$(median <"$res/exec-runc")
+hsex=$(median <"$res/sexec-husk") rsex=$(median <"$res/sexec-runc")
 htp=$(median <"$res/tp-husk") rtp=$(median <"$res/tp-runc")
 hmbs=$((MB * 1000 / htp)) rmbs=$((MB * 1000 / rtp))
 
@@ -90,6 +106,8 @@ printf '%-34s %10s ms %10s ms %8s %8s\n' "ctr run --rm latency ($RUNS runs)" "$h
 	"$(ratio "$hrun" "$rrun")" "<= 0.60"
 printf '%-34s %10s ms %10s ms %8s %8s\n' "ctr task exec latency ($EXECS runs)" "$hexe" "$rexe" \
 	"$(ratio "$hexe" "$rexe")" "<= 0.50"
+printf '%-34s %10s us %10s us %8s\n' "shim's own exec, direct ttrpc" "$hsex" "$rsex" \
+	"$(ratio "$hsex" "$rsex")"
 printf '%-34s %7s kB %9s kB %8s %8s\n' "shim PSS, 10 containers (sum)" "$hp" "$rp" \
 	"$(ratio "$hp" "$rp")" "<= 0.10"
 printf '%-34s %7s kB %9s kB %8s\n' "shim RSS, 10 containers (sum)" "$hr" "$rr" "$(ratio "$hr" "$rr")"

@@ -9,6 +9,7 @@
  *                                      (Create; each -m one rootfs mount, OPTS comma-separated
  *                                       fstab words or "" for none; prints "OK create pid=N")
  *          | start ID [EXEC] | kill ID SIGNAL | wait ID [EXEC] | delete ID [EXEC] | shutdown
+ *          | exec-bench ID N PROCESS_JSON (N timed Exec/Wait+Start/Delete on one connection)
  * Prints one line per answer: "OK ..." or "ERR <code> <message>". Exit 0 unless the socket fails.
  */
 #include <errno.h>
@@ -18,6 +19,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/un.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "proto/cgroups/v1/metrics.pb-c.h"
@@ -386,6 +388,100 @@ cmd_lifecycle(const char *sock, const char *ns, const char *cmd, int argc, char 
 	return 0;
 }
 
+static int
+cmp_ll(const void *a, const void *b)
+{
+	long long x = *(const long long *)a, y = *(const long long *)b;
+
+	return (x > y) - (x < y);
+}
+
+/* exec-bench ID N PROCESS_JSON: N times, on one connection, what containerd sends for
+ * `ctr task exec` (Exec with no stdio, Wait and Start together, Delete), timed from the Exec
+ * request to the Delete answer. Measures the shim and its runtime without ctr or containerd.
+ * Prints "OK exec-bench n=N median_us=M mean_us=A min_us=L" or the first error. */
+static int
+cmd_exec_bench(const char *sock, const char *ns, int argc, char **argv)
+{
+	Google__Protobuf__Any any = GOOGLE__PROTOBUF__ANY__INIT;
+	struct ttrpc_conn *c = ttrpc_conn_new(NULL);
+	long long *us, sum = 0;
+	int fd, n, rc = 0;
+	char json[65536];
+	size_t jlen;
+	FILE *f;
+
+	if (argc < 3 || (n = atoi(argv[1])) <= 0) {
+		fprintf(stderr, "shimctl: exec-bench ID N PROCESS_JSON\n");
+		return 2;
+	}
+	f = fopen(argv[2], "re");
+	if (!f || (jlen = fread(json, 1, sizeof(json), f)) == 0) {
+		perror(argv[2]);
+		return 2;
+	}
+	fclose(f);
+	any.type_url = (char *)PB_OCI_TYPE_PREFIX "Process";
+	any.value.data = (uint8_t *)json;
+	any.value.len = jlen;
+	us = calloc((size_t)n, sizeof(*us));
+	fd = dial(sock);
+	for (int i = 0; i < n && rc == 0; i++) {
+		Containerd__Task__V2__ExecProcessRequest ex =
+		    CONTAINERD__TASK__V2__EXEC_PROCESS_REQUEST__INIT;
+		Containerd__Task__V2__WaitRequest wr = CONTAINERD__TASK__V2__WAIT_REQUEST__INIT;
+		Containerd__Task__V2__StartRequest sr = CONTAINERD__TASK__V2__START_REQUEST__INIT;
+		Containerd__Task__V2__DeleteRequest dr = CONTAINERD__TASK__V2__DELETE_REQUEST__INIT;
+		struct answer a[4] = {{0}}, *ap[4] = {&a[0], &a[1], &a[2], &a[3]};
+		struct timespec t0, t1;
+		struct err err = {0};
+		char eid[64];
+
+		snprintf(eid, sizeof(eid), "bench-%d-%d", (int)getpid(), i);
+		ex.id = wr.id = sr.id = dr.id = argv[0];
+		ex.exec_id = wr.exec_id = sr.exec_id = dr.exec_id = eid;
+		ex.spec = &any;
+		ex.stdin = ex.stdout = ex.stderr = (char *)"";
+		clock_gettime(CLOCK_MONOTONIC, &t0);
+		ttrpc_conn_call(c, TASK, "Exec", &ex.base, ns, on_answer, &a[0], &err);
+		if (pump(fd, c, ap, 1) < 0 || a[0].code != TTRPC_OK)
+			goto fail;
+		ttrpc_conn_call(c, TASK, "Wait", &wr.base, ns, on_answer, &a[1], &err);
+		ttrpc_conn_call(c, TASK, "Start", &sr.base, ns, on_answer, &a[2], &err);
+		if (pump(fd, c, ap + 1, 2) < 0 || a[1].code != TTRPC_OK || a[2].code != TTRPC_OK)
+			goto fail;
+		ttrpc_conn_call(c, TASK, "Delete", &dr.base, ns, on_answer, &a[3], &err);
+		if (pump(fd, c, ap + 3, 1) < 0 || a[3].code != TTRPC_OK)
+			goto fail;
+		clock_gettime(CLOCK_MONOTONIC, &t1);
+		us[i] = (t1.tv_sec - t0.tv_sec) * 1000000LL + (t1.tv_nsec - t0.tv_nsec) / 1000;
+		sum += us[i];
+		goto next;
+	fail:
+		for (int k = 0; k < 4; k++)
+			if (a[k].done && a[k].code != TTRPC_OK) {
+				print("exec-bench", &a[k]);
+				break;
+			}
+		if (!a[0].done || (a[0].code == TTRPC_OK && !a[3].done && a[1].code == TTRPC_OK &&
+		                   a[2].code == TTRPC_OK))
+			printf("ERR %d connection closed or timed out\n", TTRPC_UNAVAILABLE);
+		rc = 1;
+	next:
+		for (int k = 0; k < 4; k++)
+			free(a[k].payload);
+	}
+	if (rc == 0) {
+		qsort(us, (size_t)n, sizeof(*us), cmp_ll);
+		printf("OK exec-bench n=%d median_us=%lld mean_us=%lld min_us=%lld\n", n,
+		       n % 2 ? us[n / 2] : (us[n / 2 - 1] + us[n / 2]) / 2, sum / n, us[0]);
+	}
+	free(us);
+	ttrpc_conn_free(c);
+	close(fd);
+	return rc;
+}
+
 /* Splits "a,b,c" into a NULL-terminated vector ("" -> none); n_out: the count. */
 static char **
 split_opts(const char *s, size_t *n_out)
@@ -463,6 +559,8 @@ main(int argc, char **argv)
 	sock = argv[1], ns = argv[2], cmd = argv[3], id = argc > 4 ? argv[4] : "";
 	if (strcmp(cmd, "create") == 0)
 		return cmd_create(sock, ns, argc - 4, argv + 4);
+	if (strcmp(cmd, "exec-bench") == 0)
+		return cmd_exec_bench(sock, ns, argc - 4, argv + 4);
 	if (cmd_lifecycle(sock, ns, cmd, argc - 4, argv + 4) == 0)
 		return 0;
 	if (strcmp(cmd, "garbage") == 0)
