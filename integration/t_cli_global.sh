@@ -133,6 +133,8 @@ want = {"prestart", "createRuntime", "createContainer", "startContainer", "posts
 assert want <= hooks, hooks
 mo = set(d["mountOptions"])
 assert {"ro", "rw", "bind", "rbind", "nosuid", "nodev", "noexec", "rprivate"} <= mo, mo
+assert {"rro", "rnoatime", "nosymfollow"} <= mo or not d["ociVersionMax"] >= "1.1", mo
+assert not {"idmap", "ridmap", "tmpcopyup"} & mo, mo  # refused by husk: not to be advertised
 l = d["linux"]
 assert {"cgroup", "ipc", "mount", "network", "pid", "user", "uts"} <= set(l["namespaces"]), l
 assert "CAP_SYS_ADMIN" in l["capabilities"] and "CAP_KILL" in l["capabilities"]

@@ -9,6 +9,7 @@
 #include <yajl/yajl_gen.h>
 
 #include "base/xalloc.h"
+#include "mount_plan.h"
 
 static void
 str(yajl_gen g, const char *s)
@@ -40,16 +41,6 @@ enabled(yajl_gen g, const char *key, bool on)
 
 static const char *const hooks[] = {"prestart",	       "createRuntime", "createContainer",
 				    "startContainer", "poststart",     "poststop"};
-static const char *const mount_opts[] = {
-	"async",    "atime",	  "bind",	"defaults",  "dev",	    "diratime",	  "dirsync",
-	"exec",	    "lazytime",	  "mand",	"noatime",   "nodev",	    "nodiratime", "noexec",
-	"nolazytime", "nomand",	  "norelatime", "nostrictatime", "nosuid",  "nosymfollow",
-	"private",  "rbind",	  "relatime",	"remount",   "ro",	    "rprivate",	  "rshared",
-	"rslave",   "runbindable", "rw",	"shared",    "slave",	    "strictatime", "suid",
-	"symfollow", "sync",	  "unbindable", "rro",	     "rrw",	    "rnosuid",	  "rsuid",
-	"rnodev",   "rdev",	  "rnoexec",	"rexec",     "rnodiratime", "rdiratime",  "rrelatime",
-	"rnorelatime", "rnoatime", "ratime",	"rstrictatime", "rnostrictatime", "rnosymfollow",
-	"rsymfollow"};
 static const char *const namespaces[] = {"cgroup", "ipc",  "mount", "network",
 					 "pid",	   "user", "uts",   "time"};
 static const char *const actions[] = {"SCMP_ACT_ALLOW",	      "SCMP_ACT_ERRNO",
@@ -120,8 +111,9 @@ rt_features_json(void)
 {
 	yajl_gen g = yajl_gen_alloc(NULL);
 	const struct scmp_version *v = seccomp_version();
+	const char *mount_opts[96];
 	const unsigned char *buf;
-	size_t len;
+	size_t len, n_mount_opts;
 	char ver[64];
 	char *out;
 
@@ -135,7 +127,10 @@ rt_features_json(void)
 	str(g, "ociVersionMax");
 	str(g, RT_OCI_VERSION);
 	str_array(g, "hooks", hooks, N(hooks));
-	str_array(g, "mountOptions", mount_opts, N(mount_opts));
+	n_mount_opts = mount_option_names(mount_opts, N(mount_opts));
+	if (n_mount_opts > N(mount_opts))
+		abort(); /* the table outgrew the array above */
+	str_array(g, "mountOptions", mount_opts, n_mount_opts);
 	features_linux(g);
 	str(g, "annotations");
 	yajl_gen_map_open(g);

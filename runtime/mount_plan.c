@@ -129,6 +129,23 @@ static const struct mount_atime_opt mount_ratimes[] = {
     {"rstrictatime", MOUNT_ATTR_STRICTATIME}, {"rnostrictatime", MOUNT_ATTR_RELATIME},
 };
 
+size_t
+mount_option_names(const char **out, size_t cap)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < ARRAY_SIZE(mount_flags); i++, n++)
+		if (n < cap)
+			out[n] = mount_flags[i].name;
+	for (size_t i = 0; i < ARRAY_SIZE(mount_rattrs); i++, n++)
+		if (n < cap)
+			out[n] = mount_rattrs[i].name;
+	for (size_t i = 0; i < ARRAY_SIZE(mount_ratimes); i++, n++)
+		if (n < cap)
+			out[n] = mount_ratimes[i].name;
+	return n;
+}
+
 static const struct mount_opt *
 mount_opt_find(const struct mount_opt *tab, size_t n, const char *name)
 {

@@ -6,6 +6,7 @@
 #define RUNTIME_MOUNT_PLAN_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 enum mount_flag_kind {
 	MOUNT_FLAG_NONE = 0,    /* not in the table */
@@ -21,5 +22,9 @@ enum mount_flag_kind {
  * "defaults") and *clear (true: the word clears *flag, as "rw" clears MS_RDONLY) and returns
  * its kind; for any other word returns MOUNT_FLAG_NONE and leaves *flag and *clear alone. */
 enum mount_flag_kind mount_flag_lookup(const char *name, unsigned long *flag, bool *clear);
+
+/* Every option word a spec mount may carry (the flags above and the recursive "r" attributes),
+ * for `husk features`. Fills out[0..cap) and returns the total count. */
+size_t mount_option_names(const char **out, size_t cap);
 
 #endif
