@@ -154,9 +154,10 @@ exec_check_state(const struct rt_state *st, bool ignore_paused, struct err *err)
 }
 
 static int
-exec_run(struct cli_ctx *ctx, const struct cli_exec_flags *xf, struct rt_exec_opts *o,
+exec_run(struct cli_ctx *ctx, const struct cli_exec_flags *xf, const struct rt_exec_opts *opts,
          struct err *err)
 {
+	struct rt_exec_opts eo = *opts, *o = &eo; /* console_fd points at our local */
 	struct cli_fwd fwd;
 	int master = -1, status = 0, r;
 	pid_t pid;
