@@ -20,6 +20,7 @@
 #include "base/xalloc.h"
 #include "caps.h"
 #include "cgroups/cgroups.h"
+#include "mount.h"
 #include "procattr.h"
 
 static int
@@ -260,6 +261,8 @@ create_prepare(struct create_job *j, struct err *err)
 		return -1;
 	if (rt__ns_open_paths(j->spec, j->ns_fds, err) < 0)
 		return -1;
+	if (mount_idmap_prepare(j->spec, j->bundle, &j->idmap_fds, err) < 0)
+		return -1;
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, j->sock) < 0)
 		return err_sys(err, "socketpair");
 	j->fast = true;
@@ -445,6 +448,7 @@ create_job_fini(struct create_job *j, bool failed)
 		if (j->sock[i] >= 0)
 			close(j->sock[i]);
 	rt__ns_close(j->ns_fds);
+	mount_idmap_close(j->idmap_fds, j->spec ? j->spec->n_mounts : 0);
 	cg_join_close(&j->cgj);
 	if (j->state_dirfd >= 0)
 		close(j->state_dirfd);
@@ -495,6 +499,8 @@ rt_container_create(const struct rt_ctx *ctx, const struct rt_create_opts *o, pi
 	close(j.sock[1]);
 	j.sock[1] = -1;
 	rt__ns_close(j.ns_fds);
+	mount_idmap_close(j.idmap_fds, j.spec->n_mounts);
+	j.idmap_fds = NULL;
 	cg_join_close(&j.cgj);
 	if (create_talk(&j, err) < 0 || create_save(&j, err) < 0 ||
 	    create_release(&j, err) < 0)

@@ -36,7 +36,8 @@ struct create_job {
 	struct seccomp_prog seccomp;
 	bool has_seccomp;
 	int ns_fds[RT_NS_NKINDS];
-	int sock[2];  /* [0] parent, [1] child */
+	int *idmap_fds; /* owned, NULL if none: per spec mount, its idmapped tree or -1 */
+	int sock[2];	/* [0] parent, [1] child */
 	pid_t parent; /* the runtime's pid, for the child's death-signal check */
 	pid_t c1;     /* first child; == pid when no second fork was needed */
 	pid_t pid;    /* the container init */

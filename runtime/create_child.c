@@ -41,7 +41,7 @@ static struct err cerr;
 static int
 child_close_fds(struct create_job *j, struct err *err)
 {
-	int keep[4 + RT_NS_NKINDS];
+	cleanup_free int *keep = xcalloc(2 + RT_NS_NKINDS + j->spec->n_mounts, sizeof(*keep));
 	size_t n = 0;
 	int first = 3 + (j->o->preserve_fds > 0 ? j->o->preserve_fds : 0);
 
@@ -50,6 +50,9 @@ child_close_fds(struct create_job *j, struct err *err)
 	for (int k = 0; k < RT_NS_NKINDS; k++)
 		if (j->ns_fds[k] >= 0)
 			keep[n++] = j->ns_fds[k];
+	for (size_t i = 0; j->idmap_fds && i < j->spec->n_mounts; i++)
+		if (j->idmap_fds[i] >= 0)
+			keep[n++] = j->idmap_fds[i];
 	if (sys_close_fds_from(first, keep, n) < 0)
 		return err_sys(err, "close inherited fds");
 	for (int fd = 3; fd < first; fd++)
@@ -155,6 +158,7 @@ child_rootfs(struct create_job *j, pid_t *pid)
 
 	mount_env_from_spec(s, &env);
 	env.bundle = j->bundle;
+	env.idmap_fds = j->idmap_fds;
 	CHILD_CHECK(j, procattr_setgroups_allowed(0, &j->setgroups_allowed, &cerr));
 	CHILD_CHECK(j, mount_rootfs_prepare(s, j->rootfs, &env, &cerr));
 	CHILD_CHECK(j, child_uts(s, &cerr));

@@ -101,7 +101,7 @@ features_linux(yajl_gen g)
 	enabled(g, "intelRdt", false);
 	str(g, "mountExtensions");
 	yajl_gen_map_open(g);
-	enabled(g, "idmap", false);
+	enabled(g, "idmap", true);
 	yajl_gen_map_close(g);
 	yajl_gen_map_close(g);
 }

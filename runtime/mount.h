@@ -37,6 +37,8 @@ struct mount_env {
 	enum mount_resolve_mode resolve;
 	const char *bundle; /* borrowed, may be NULL: a relative bind source is relative to it
 	                     * (runc); NULL leaves it relative to the cwd */
+	const int *idmap_fds; /* borrowed, may be NULL: per spec mount, its idmapped tree from
+	                       * mount_idmap_prepare, or -1 */
 };
 
 /* Fills env from linux.namespaces: userns = user ns listed; new_netns = network ns listed
@@ -66,5 +68,14 @@ int mount_rootfs_pivot(const char *rootfs_abs, bool no_pivot, const char *mounti
  * nosuid/nodev/noexec), linux.maskedPaths (dirs: ro empty tmpfs; files: /dev/null bind; missing
  * paths ignored), then rootfsPropagation on / if set. env is not used today. */
 int mount_rootfs_finish(const struct rt_spec *spec, const struct mount_env *env, struct err *err);
+
+/* Idmapped mounts, in the runtime before the child exists (mount_idmap.c): for each spec
+ * mount with an id mapping, a detached clone of its source tree with
+ * MOUNT_ATTR_IDMAP set (the mount's mappings, or for idmap/ridmap without them the container's
+ * linux mappings); *fds_out: one fd per spec mount, -1 for the others, or NULL when no mount
+ * is idmapped. Errors name the mount. Release with mount_idmap_close. */
+int mount_idmap_prepare(const struct rt_spec *spec, const char *bundle, int **fds_out,
+                        struct err *err);
+void mount_idmap_close(int *fds, size_t n);
 
 #endif

@@ -23,6 +23,12 @@ enum mount_kind {
 
 #define MOUNT_MAX_PROPAGATION 4
 
+enum mount_idmap {
+	MOUNT_IDMAP_NONE = 0,
+	MOUNT_IDMAP_TOP,       /* "idmap", or uidMappings/gidMappings alone: the top mount */
+	MOUNT_IDMAP_RECURSIVE, /* "ridmap": every mount of an rbind tree */
+};
+
 struct mount_plan {
 	enum mount_kind kind;
 	unsigned long flags; /* MS_* to set; MS_BIND|MS_REC for binds (rbind), MS_REMOUNT, ... */
@@ -32,11 +38,13 @@ struct mount_plan {
 	uint64_t attr_set, attr_clr; /* mount_setattr(AT_RECURSIVE) MOUNT_ATTR_*; both 0: none */
 	char *data;                  /* owned: filesystem options joined with ',', NULL if none */
 	bool needs_remount;          /* bind: a MS_BIND|MS_REMOUNT pass applies the flags */
+	enum mount_idmap idmap;      /* bind only: an idmapped mount (mount_idmap.c) */
 };
 
 /* Turns a spec mount into what to call. Fails (EINVAL/EOPNOTSUPP, the option named) for an
- * empty destination, idmap/ridmap, tmpcopyup or more than MOUNT_MAX_PROPAGATION propagation
- * options. plan is overwritten; release with mount_plan_fini. */
+ * empty destination, tmpcopyup, more than MOUNT_MAX_PROPAGATION propagation options, only one of
+ * uidMappings/gidMappings, or an idmapped mount that is not a bind. plan is overwritten; release
+ * with mount_plan_fini. */
 int mount_plan_make(const struct rt_mount *m, struct mount_plan *plan, struct err *err);
 void mount_plan_fini(struct mount_plan *plan);
 
@@ -96,6 +104,7 @@ struct mount_ctx {
 	const struct mount_env *env;     /* borrowed */
 	const char *proc_self_cgroup;    /* borrowed test override of /proc/self/cgroup, or NULL */
 	const char *proc_self_mountinfo; /* borrowed test override, or NULL */
+	int idmap_fd;                    /* the current mount's idmapped tree, or -1 */
 };
 
 /* One spec mount, error prefixed "mount SRC on DEST". */

@@ -129,6 +129,8 @@ static const struct mount_atime_opt mount_ratimes[] = {
     {"rstrictatime", MOUNT_ATTR_STRICTATIME}, {"rnostrictatime", MOUNT_ATTR_RELATIME},
 };
 
+static const char *const mount_idmap_words[] = {"idmap", "ridmap"};
+
 size_t
 mount_option_names(const char **out, size_t cap)
 {
@@ -143,6 +145,9 @@ mount_option_names(const char **out, size_t cap)
 	for (size_t i = 0; i < ARRAY_SIZE(mount_ratimes); i++, n++)
 		if (n < cap)
 			out[n] = mount_ratimes[i].name;
+	for (size_t i = 0; i < ARRAY_SIZE(mount_idmap_words); i++, n++)
+		if (n < cap)
+			out[n] = mount_idmap_words[i];
 	return n;
 }
 
@@ -194,8 +199,9 @@ mount_plan_option(struct mount_plan *p, const struct rt_mount *m, const char *o,
 			p->attr_set |= f->flag;
 			p->attr_clr &= ~(uint64_t)f->flag;
 		}
-	} else if (strcmp(o, "idmap") == 0 || strcmp(o, "ridmap") == 0 ||
-	           strcmp(o, "tmpcopyup") == 0) {
+	} else if (strcmp(o, "idmap") == 0 || strcmp(o, "ridmap") == 0) {
+		p->idmap = o[0] == 'r' ? MOUNT_IDMAP_RECURSIVE : MOUNT_IDMAP_TOP;
+	} else if (strcmp(o, "tmpcopyup") == 0) {
 		return err_set(err, EOPNOTSUPP, "mount %s: option %s is not supported",
 		               m->destination, o);
 	} else {
@@ -220,8 +226,9 @@ mount_plan_make(const struct rt_mount *m, struct mount_plan *p, struct err *err)
 	memset(p, 0, sizeof(*p));
 	if (!m->destination || m->destination[0] == '\0')
 		return err_set(err, EINVAL, "mount: empty destination");
-	if (m->n_uid_mappings || m->n_gid_mappings)
-		return err_set(err, EOPNOTSUPP, "mount %s: idmapped mounts are not supported",
+	if (!m->n_uid_mappings != !m->n_gid_mappings)
+		return err_set(err, EINVAL,
+		               "mount %s: uidMappings and gidMappings must be given together",
 		               m->destination);
 	for (char **o = m->options; o && *o; o++) {
 		if (mount_plan_option(p, m, *o, err) < 0) {
@@ -229,6 +236,9 @@ mount_plan_make(const struct rt_mount *m, struct mount_plan *p, struct err *err)
 			return -1;
 		}
 	}
+	/* mappings without idmap or ridmap: the top mount only (as runc) */
+	if (m->n_uid_mappings && p->idmap == MOUNT_IDMAP_NONE)
+		p->idmap = MOUNT_IDMAP_TOP;
 	if (m->type && strcmp(m->type, "bind") == 0)
 		p->flags |= MS_BIND;
 	if (p->flags & MS_BIND)
@@ -242,6 +252,11 @@ mount_plan_make(const struct rt_mount *m, struct mount_plan *p, struct err *err)
 	if (p->kind == MOUNT_KIND_BIND &&
 	    ((p->flags & ~(unsigned long)(MS_BIND | MS_REC | MS_REMOUNT)) || p->clear))
 		p->needs_remount = true;
+	if (p->idmap && p->kind != MOUNT_KIND_BIND) {
+		mount_plan_fini(p);
+		return err_set(err, EINVAL, "mount %s: an idmapped mount must be a bind mount",
+		               m->destination);
+	}
 	return 0;
 }
 

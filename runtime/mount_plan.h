@@ -23,8 +23,8 @@ enum mount_flag_kind {
  * its kind; for any other word returns MOUNT_FLAG_NONE and leaves *flag and *clear alone. */
 enum mount_flag_kind mount_flag_lookup(const char *name, unsigned long *flag, bool *clear);
 
-/* Every option word a spec mount may carry (the flags above and the recursive "r" attributes),
- * for `husk features`. Fills out[0..cap) and returns the total count. */
+/* Every option word a spec mount may carry (the flags above, the recursive "r" attributes,
+ * idmap and ridmap), for `husk features`. Fills out[0..cap) and returns the total count. */
 size_t mount_option_names(const char **out, size_t cap);
 
 #endif

@@ -127,14 +127,23 @@ mount_apply_bind(struct mount_ctx *ctx, const struct rt_mount *m, const struct m
 		return err_set(err, EINVAL, "bind mount without a source");
 	if (src[0] != '/' && ctx->env->bundle)
 		src = rel = xasprintf("%s/%s", ctx->env->bundle, src);
-	if (stat(src, &st) < 0)
+	if (p->idmap && ctx->idmap_fd < 0)
+		return err_set(err, EINVAL, "the idmapped tree was not prepared");
+	if (p->idmap ? fstat(ctx->idmap_fd, &st) < 0 : stat(src, &st) < 0)
 		return mount_errno(err);
 	if (mount_target_open(ctx, m->destination, NULL,
 	                      S_ISDIR(st.st_mode) ? MOUNT_CREATE_DIR : MOUNT_CREATE_FILE, &fd,
 	                      err) < 0)
 		return -1;
-	if (mount(src, mount_fdpath(fd, &fp), NULL, MS_BIND | (p->flags & MS_REC), NULL) < 0)
+	if (p->idmap) {
+		/* the runtime made it (mount_idmap.c): attach it where the bind would go */
+		if (sys_move_mount(ctx->idmap_fd, "", fd, "",
+		                   MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
+			return err_sys(err, "move the idmapped tree");
+	} else if (mount(src, mount_fdpath(fd, &fp), NULL, MS_BIND | (p->flags & MS_REC), NULL) <
+	           0) {
 		return mount_errno(err);
+	}
 	return mount_apply_bind_flags(ctx, m->destination, p, err);
 }
 
@@ -265,7 +274,7 @@ mount_rootfs_prepare(const struct rt_spec *spec, const char *rootfs_abs,
 {
 	cleanup_free char *rootfs = NULL;
 	cleanup_close int rootfd = -1;
-	struct mount_ctx ctx = {.env = env};
+	struct mount_ctx ctx = {.env = env, .idmap_fd = -1};
 	unsigned long prop;
 
 	if (mount_propagation_flags(spec->linux.rootfs_propagation, &prop, err) < 0)
@@ -280,9 +289,11 @@ mount_rootfs_prepare(const struct rt_spec *spec, const char *rootfs_abs,
 		return err_sys(err, "open rootfs %s", rootfs);
 	ctx.rootfs = rootfs;
 	ctx.rootfd = rootfd;
-	for (size_t i = 0; i < spec->n_mounts; i++)
+	for (size_t i = 0; i < spec->n_mounts; i++) {
+		ctx.idmap_fd = env->idmap_fds ? env->idmap_fds[i] : -1;
 		if (mount_apply(&ctx, &spec->mounts[i], err) < 0)
 			return -1;
+	}
 	if (mount_needs_dev_setup(spec) && mount_dev_setup(&ctx, spec, err) < 0)
 		return err_wrap(err, "set up /dev");
 	return 0;

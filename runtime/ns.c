@@ -122,24 +122,33 @@ idmap_text(const struct rt_idmap *m, size_t n)
 }
 
 int
-rt__userns_write_maps(pid_t pid, const struct rt_spec *spec, struct err *err)
+rt__idmap_write(pid_t pid, const struct rt_idmap *uid_maps, size_t n_uid,
+		const struct rt_idmap *gid_maps, size_t n_gid, struct err *err)
 {
-	const struct rt_linux *l = &spec->linux;
-	cleanup_free char *uid = idmap_text(l->uid_mappings, l->n_uid_mappings);
-	cleanup_free char *gid = idmap_text(l->gid_mappings, l->n_gid_mappings);
+	cleanup_free char *uid = idmap_text(uid_maps, n_uid);
+	cleanup_free char *gid = idmap_text(gid_maps, n_gid);
 	char path[64];
 
-	if (l->n_uid_mappings) {
+	if (n_uid) {
 		snprintf(path, sizeof(path), "/proc/%d/uid_map", (int)pid);
 		if (write_file_at(AT_FDCWD, path, uid, strlen(uid), err) < 0)
 			return err_wrap(err, "write uid mappings");
 	}
-	if (l->n_gid_mappings) {
+	if (n_gid) {
 		snprintf(path, sizeof(path), "/proc/%d/gid_map", (int)pid);
 		if (write_file_at(AT_FDCWD, path, gid, strlen(gid), err) < 0)
 			return err_wrap(err, "write gid mappings");
 	}
 	return 0;
+}
+
+int
+rt__userns_write_maps(pid_t pid, const struct rt_spec *spec, struct err *err)
+{
+	const struct rt_linux *l = &spec->linux;
+
+	return rt__idmap_write(pid, l->uid_mappings, l->n_uid_mappings, l->gid_mappings,
+			       l->n_gid_mappings, err);
 }
 
 int

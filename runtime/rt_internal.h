@@ -90,8 +90,11 @@ void rt__ns_close(int fds[RT_NS_NKINDS]);
 int rt__ns_new_flags(const struct rt_spec *spec);
 /* Joins the opened namespaces, user first. */
 int rt__ns_join(int fds[RT_NS_NKINDS], struct err *err);
-/* Writes setgroups, uid_map and gid_map of pid from the spec's mappings. */
+/* Writes uid_map and gid_map of pid from the spec's mappings. */
 int rt__userns_write_maps(pid_t pid, const struct rt_spec *spec, struct err *err);
+/* Writes uid_map and gid_map of pid (a map with no entries is not written). */
+int rt__idmap_write(pid_t pid, const struct rt_idmap *uid_maps, size_t n_uid,
+		    const struct rt_idmap *gid_maps, size_t n_gid, struct err *err);
 /* Writes /proc/self/timens_offsets after unshare(CLONE_NEWTIME). */
 int rt__timens_write_offsets(const struct rt_spec *spec, struct err *err);
 /* Host uid/gid of the container's root (for chown of the exec fifo). */

@@ -285,18 +285,65 @@ unsupported_and_bad(void **state)
 	                     .n_uid_mappings = 1};
 
 	(void)state;
-	assert_int_equal(plan("bind", OPTS("rbind", "idmap"), &p, &err), -1);
-	assert_int_equal(err.code, EOPNOTSUPP);
-	assert_non_null(strstr(err.msg, "idmap"));
-	assert_int_equal(plan("bind", OPTS("ridmap"), &p, &err), -1);
 	assert_int_equal(plan("tmpfs", OPTS("tmpcopyup"), &p, &err), -1);
-	assert_non_null(strstr(err.msg, "tmpcopyup is not supported"));
-	assert_int_equal(mount_plan_make(&m, &p, &err), -1);
 	assert_int_equal(err.code, EOPNOTSUPP);
+	assert_non_null(strstr(err.msg, "tmpcopyup is not supported"));
+	/* uid mappings without gid mappings */
+	assert_int_equal(mount_plan_make(&m, &p, &err), -1);
+	assert_int_equal(err.code, EINVAL);
+	assert_non_null(strstr(err.msg, "uidMappings and gidMappings must be given together"));
 	m.n_uid_mappings = 0;
 	m.destination = "";
 	assert_int_equal(mount_plan_make(&m, &p, &err), -1);
 	assert_int_equal(err.code, EINVAL);
+}
+
+static void
+idmapped(void **state)
+{
+	struct mount_plan p;
+	struct err err = {0};
+	struct rt_idmap map = {0, 1000, 1};
+	struct rt_mount m = {.destination = "/x",
+	                     .type = "bind",
+	                     .source = "/y",
+	                     .options = OPTS("rbind"),
+	                     .uid_mappings = &map,
+	                     .n_uid_mappings = 1,
+	                     .gid_mappings = &map,
+	                     .n_gid_mappings = 1};
+
+	(void)state;
+	/* mappings alone: the top mount only, of an rbind tree too */
+	assert_int_equal(mount_plan_make(&m, &p, &err), 0);
+	assert_int_equal(p.idmap, MOUNT_IDMAP_TOP);
+	assert_int_equal(p.flags & (MS_BIND | MS_REC), MS_BIND | MS_REC);
+	mount_plan_fini(&p);
+	m.options = OPTS("rbind", "ridmap");
+	assert_int_equal(mount_plan_make(&m, &p, &err), 0);
+	assert_int_equal(p.idmap, MOUNT_IDMAP_RECURSIVE);
+	mount_plan_fini(&p);
+	/* the options without mappings (the container's are used) */
+	assert_int_equal(plan("bind", OPTS("bind", "idmap", "ro"), &p, &err), 0);
+	assert_int_equal(p.idmap, MOUNT_IDMAP_TOP);
+	assert_true(p.needs_remount);
+	assert_null(p.data); /* not filesystem data */
+	mount_plan_fini(&p);
+	assert_int_equal(plan(NULL, OPTS("rbind", "ridmap"), &p, &err), 0);
+	assert_int_equal(p.idmap, MOUNT_IDMAP_RECURSIVE);
+	mount_plan_fini(&p);
+	/* only a bind can be idmapped */
+	assert_int_equal(plan("tmpfs", OPTS("idmap"), &p, &err), -1);
+	assert_int_equal(err.code, EINVAL);
+	assert_non_null(strstr(err.msg, "must be a bind mount"));
+	m.type = "tmpfs";
+	m.options = NULL;
+	assert_int_equal(mount_plan_make(&m, &p, &err), -1);
+	assert_int_equal(err.code, EINVAL);
+	/* nothing asked: not idmapped */
+	assert_int_equal(plan("bind", OPTS("rbind"), &p, &err), 0);
+	assert_int_equal(p.idmap, MOUNT_IDMAP_NONE);
+	mount_plan_fini(&p);
 }
 
 static void
@@ -502,6 +549,7 @@ main(void)
 	    cmocka_unit_test(bind_kinds_and_remount),
 	    cmocka_unit_test(cgroup_kind),
 	    cmocka_unit_test(unsupported_and_bad),
+	    cmocka_unit_test(idmapped),
 	    cmocka_unit_test(rootfs_propagation_names),
 	    cmocka_unit_test(statvfs_and_remount_flags),
 	    cmocka_unit_test(clean_paths),
