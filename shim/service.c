@@ -240,21 +240,27 @@ svc_mount_rootfs(struct container *c, const Containerd__Task__V2__CreateTaskRequ
 	return 0;
 }
 
-static int
-svc_create_init(struct svc *s, struct container *c, const struct svc_opts *o, struct err *err)
+struct stdio_cfg
+svc__stdio_cfg(const struct svc *s, const struct container *c, const struct proc *p)
 {
-	struct proc *p = c->init;
-	struct stdio_cfg io = {
+	return (struct stdio_cfg){
 	    .stdin_path = p->stdin_path,
 	    .stdout_path = p->stdout_path,
 	    .stderr_path = p->stderr_path,
 	    .terminal = p->terminal,
 	    .id = c->id,
 	    .ns = s->ns,
-	    .has_owner = o->has_io_owner,
-	    .uid = o->io_uid,
-	    .gid = o->io_gid,
+	    .has_owner = c->has_io_owner,
+	    .uid = c->io_uid,
+	    .gid = c->io_gid,
 	};
+}
+
+static int
+svc_create_init(struct svc *s, struct container *c, const struct svc_opts *o, struct err *err)
+{
+	struct proc *p = c->init;
+	struct stdio_cfg io = svc__stdio_cfg(s, c, p);
 	struct rt_create_opts ro = {
 	    .id = c->id,
 	    .bundle = c->bundle,
@@ -359,10 +365,8 @@ svc_create(struct ttrpc_call *call, const ProtobufCMessage *req, void *arg)
 			log_warn("create %s: %s", r->id, e2.msg);
 		svc_opts_fini(&o);
 		container_free(c);
-		{
-			ttrpc_call_fail_err(call, &err);
-			return;
-		}
+		ttrpc_call_fail_err(call, &err);
+		return;
 	}
 	svc_opts_fini(&o);
 	svc__add(s, c);

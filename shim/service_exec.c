@@ -73,17 +73,7 @@ svc_exec(struct ttrpc_call *call, const ProtobufCMessage *req, void *arg)
 static int
 svc_exec_spawn(struct svc *s, struct container *c, struct proc *p, struct err *err)
 {
-	struct stdio_cfg io = {
-	    .stdin_path = p->stdin_path,
-	    .stdout_path = p->stdout_path,
-	    .stderr_path = p->stderr_path,
-	    .terminal = p->terminal,
-	    .id = c->id,
-	    .ns = s->ns,
-	    .has_owner = c->has_io_owner,
-	    .uid = c->io_uid,
-	    .gid = c->io_gid,
-	};
+	struct stdio_cfg io = svc__stdio_cfg(s, c, p);
 	struct rt_exec_opts eo = {
 	    .id = c->id,
 	    .process = p->spec,

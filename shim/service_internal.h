@@ -41,6 +41,9 @@ void svc__add(struct svc *s, struct container *c);
 void svc__remove(struct svc *s, struct container *c);
 /* The runtime context for a container (its systemd flag). */
 struct rt_ctx svc__rt(const struct svc *s, const struct container *c);
+/* What stdio_new gets for process p of c: its FIFOs or log URI, terminal, pipe owner. */
+struct stdio_cfg svc__stdio_cfg(const struct svc *s, const struct container *c,
+                                const struct proc *p);
 void svc__publish(struct svc *s, const char *topic, const ProtobufCMessage *msg);
 
 /* Handlers, one per RPC (service.c, service_exec.c, service_query.c). */
