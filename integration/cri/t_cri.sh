@@ -8,7 +8,7 @@ cd "$(dirname "$0")/../.." || exit 1
 . integration/containerd/lib.sh
 . integration/cri/lib.sh
 cri_probe
-echo "1..181"
+echo "1..189"
 cri_start || {
 	echo "Bail out! containerd with CRI did not start"
 	sed 's/^/#   /' "$CTRD_DIR/containerd.log" 2>/dev/null | tail -20
@@ -46,6 +46,20 @@ contains() {
 	local s=$1 w
 	shift
 	for w; do grep -qF -- "$w" <<<"$s" || return 1; done
+}
+# alive PID...: those of the processes that still run after up to 5 s (a zombie is dead: the
+# test's pause process reaps nothing).
+alive() {
+	local p left
+	for _ in $(seq 1 50); do
+		left=
+		for p; do
+			sed 's/.*) //' "/proc/$p/stat" 2>/dev/null | grep -qv '^Z' && left="$left $p"
+		done
+		[ -z "$left" ] && break
+		sleep 0.1
+	done
+	echo $left
 }
 # pod_pid POD: the pause process's pid.
 pod_pid() { cri -q info.info.pid inspectp "$1"; }
@@ -312,17 +326,20 @@ print("\n".join(keys(json.load(open(sys.argv[1]))["stats"])))' "$CTRD_DIR/stats-
 	is "$h: StopContainer: the container's TERM trap ends it, reason Error" \
 		"$(cri -q status.state,status.exit_code,status.reason inspect "$main")" \
 		"CONTAINER_EXITED 9 Error"
-	t=$(run_ctr "$pa" "a-$h" stubborn "$IMG" '{}' \
-		sh -c 'trap "echo got-term" TERM; echo ready; while :; do sleep 0.1; done')
+	# (in the pod's pid namespace, with a background process that keeps its stdout open)
+	t=$(CTR_PIDNS=POD run_ctr "$pa" "a-$h" stubborn "$IMG" '{}' \
+		sh -c 'sleep 1000 & trap "echo got-term" TERM; echo ready; while :; do sleep 0.1; done')
 	for _ in $(seq 1 50); do
 		grep -q ready "$CTRD_DIR/logs/a-$h/stubborn.log" 2>/dev/null && break
 		sleep 0.1
 	done
-	cri stop "$t" 2
+	out=$(cat "$(ctr_cgroup "$(ctr_pid "$t")" pids)/cgroup.procs")
+	CRI_TIMEOUT=30 cri stop "$t" 2
 	is "$h: StopContainer on a process that survives SIGTERM: SIGKILL after the grace period" \
 		"$(cri -q status.state,status.exit_code inspect "$t")" "CONTAINER_EXITED 137"
 	check "$h: it got SIGTERM first" grep -q 'stdout F got-term$' \
 		"$CTRD_DIR/logs/a-$h/stubborn.log"
+	is "$h: pid: POD: the container's other processes die with its init" "$(alive $out)" ""
 	cri rm "$t"
 
 	# --- containers that end by themselves ---
@@ -339,6 +356,18 @@ import json, sys
 s = json.loads(sys.argv[1])["status"]
 c, st, f = (int(s[k]) for k in ("created_at", "started_at", "finished_at"))
 sys.exit(not (0 < c < st and c < f))' "$out"
+	cri rm "$t"
+	t=$(CTR_PIDNS=POD run_ctr "$pa" "a-$h" exitbg "$IMG" '{}' \
+		sh -c 'sleep 1000 & sleep 0.5; exit 5')
+	check "$h: pid: POD, an init that exits leaving a background process: CONTAINER_EXITED" \
+		wait_state "$t" CONTAINER_EXITED
+	is "$h: ... with its exit code" "$(cri -q status.exit_code,status.reason inspect "$t")" "5 Error"
+	for _ in $(seq 1 50); do
+		out=$(cat "/sys/fs/cgroup/pids/$CRI_CG/$t/cgroup.procs" 2>/dev/null)
+		[ -z "$out" ] && break
+		sleep 0.1
+	done
+	is "$h: ... and no process is left in its cgroup" "$out" ""
 	cri rm "$t"
 	t=$(run_ctr "$pa" "a-$h" exit0 "$IMG" '{}' true)
 	wait_state "$t" CONTAINER_EXITED
