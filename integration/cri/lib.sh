@@ -11,7 +11,7 @@ CRI_TOP=$HUSK_TOP/integration/cri
 INIT_BIN=${INIT_BIN:-$BUILD/integration/init}
 PAUSE_IMG=localhost/husk-cri/pause:1
 CRI_CG=husk-cri-$$
-HANDLERS="husk runc"
+HANDLERS=${HANDLERS:-husk runc} # the plan line counts both
 
 cri_probe() {
 	ctrd_probe
