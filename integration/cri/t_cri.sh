@@ -75,9 +75,9 @@ handler_tests() {
 	pod_json "a-$h" POD
 	pa=$(runp "a-$h" "$h")
 	check "$h: RunPodSandbox, own network namespace" test -n "$pa"
-	is "$h: PodSandboxStatus is SANDBOX_READY" "$(cri -q status.state inspectp "$pa")" SANDBOX_READY
-	is "$h: the pod has the CNI address" "$(cri -q status.network.ip inspectp "$pa")" 192.0.2.1
-	ppa=$(pod_pid "$pa")
+	read -r t out ppa <<<"$(cri -q status.state,status.network.ip,info.info.pid inspectp "$pa")"
+	is "$h: PodSandboxStatus is SANDBOX_READY" "$t" SANDBOX_READY
+	is "$h: the pod has the CNI address" "$out" 192.0.2.1
 	check "$h: the pause process runs" test -n "$ppa" -a -d "/proc/$ppa"
 	check "$h: the pause process is not in the host's network namespace" \
 		test "$(readlink "/proc/$ppa/ns/net")" != "$(readlink /proc/self/ns/net)"
@@ -87,9 +87,8 @@ handler_tests() {
 
 	pod_json "b-$h" NODE privileged
 	pb=$(runp "b-$h" "$h")
-	is "$h: RunPodSandbox, host network: SANDBOX_READY" "$(cri -q status.state inspectp "$pb")" \
-		SANDBOX_READY
-	ppb=$(pod_pid "$pb")
+	read -r t ppb <<<"$(cri -q status.state,info.info.pid inspectp "$pb")"
+	is "$h: RunPodSandbox, host network: SANDBOX_READY" "$t" SANDBOX_READY
 	check "$h: the host-network pod is in the host's network namespace" \
 		test -n "$ppb" -a "$(readlink "/proc/$ppb/ns/net")" = "$(readlink /proc/self/ns/net)"
 
@@ -98,9 +97,8 @@ handler_tests() {
 	main=$(CTR_PIDNS=POD run_ctr "$pa" "a-$h" main "$IMG" '{}' \
 		sh -c "echo hello-out; echo hello-err >&2; $LOOP")
 	check "$h: CreateContainer + StartContainer" test -n "$main"
-	is "$h: ContainerStatus is CONTAINER_RUNNING" "$(cri -q status.state inspect "$main")" \
-		CONTAINER_RUNNING
-	mpid=$(ctr_pid "$main")
+	read -r t mpid <<<"$(cri -q status.state,info.info.pid inspect "$main")"
+	is "$h: ContainerStatus is CONTAINER_RUNNING" "$t" CONTAINER_RUNNING
 	check "$h: ContainerStatus gives the pid of a live process" \
 		test -n "$mpid" -a "${mpid:-0}" -gt 0 -a -d "/proc/$mpid"
 	check "$h: the container shares the pod's network and ipc namespaces" \
