@@ -193,6 +193,30 @@ t_join_pid_ns_of_other_container() {
 	check_nomatch "$(echo "$out" | tail -1)" '^1 ' "pid in a joined pid namespace is not 1"
 }
 
+# Joining another container's pid namespace is not a pid namespace of one's own: the init is
+# not pid 1 there, so its other processes outlive it and delete must kill them (a CRI pod with
+# a shared pid namespace; runc: Namespaces.IsPrivate(NEWPID)).
+t_joined_pid_ns_leftovers_die_on_delete() {
+	mkbundle
+	run_d "$CID"
+	local pid1 procs p
+	pid1=$(ctr_pid "$CID")
+	mkbundle "$T/b2" "${CID}b"
+	cfg "$T/b2" "add_ns('pid', '/proc/$pid1/ns/pid')"
+	set_args "$T/b2" /init fork-sleep 1 100
+	run_d "${CID}b" "$T/b2"
+	wait_output "$T/${CID}b.out" '^forked 1$'
+	procs=$(cat "$(cg_dir pids "${CID}b")/cgroup.procs")
+	check_eq "$(echo "$procs" | wc -l)" 2 "processes in the joining container's cgroup"
+	kill -KILL "$(ctr_pid "${CID}b")"
+	wait_status "${CID}b" stopped
+	rt_ok delete "${CID}b"
+	for p in $procs; do # dead; a zombie of the first container's init (which reaps nothing)
+		wait_for 5 sh -c "! sed 's/.*) //' /proc/$p/stat | grep -qv '^Z'"
+	done
+	check_eq "$(status "${CID}b")" "" "the container is gone"
+}
+
 t_join_nonexistent_ns_path_fails() {
 	mkbundle
 	cfg "add_ns('network', '$T/no-such-netns')"
@@ -206,4 +230,4 @@ run_tests t_private_namespaces t_pid_namespace t_mount_namespace t_network_names
 	t_uts_and_ipc_namespaces t_domainname t_hostname_needs_uts_namespace t_user_namespace_maps \
 	t_cgroup_namespace t_time_namespace_offsets t_unlisted_namespace_is_shared \
 	t_join_netns_by_path t_join_ipc_uts_by_path t_join_pid_ns_of_other_container \
-	t_join_nonexistent_ns_path_fails
+	t_joined_pid_ns_leftovers_die_on_delete t_join_nonexistent_ns_path_fails

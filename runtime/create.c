@@ -57,6 +57,16 @@ ns_new(const struct rt_spec *s, enum rt_ns_kind k)
 	return s->linux.ns[k].present;
 }
 
+/* A pid namespace made for the container (listed without a path): its init is pid 1 there, so
+ * the kernel kills the rest when the init dies. Joining one by path (a CRI pod's shared pid
+ * namespace) is not that: the container's other processes outlive its init (runc's
+ * Namespaces.IsPrivate(NEWPID), ShouldKillAllOnExit). */
+static bool
+own_pidns(const struct rt_spec *s)
+{
+	return s->linux.ns[RT_NS_PID].present && !s->linux.ns[RT_NS_PID].path;
+}
+
 /* runc's rule: a sysctl must belong to a namespace the container has of its own, or writing it
  * would change the host. */
 static int
@@ -412,7 +422,7 @@ create_save(struct create_job *j, struct err *err)
 	st.start_time = rt__proc_start_time(j->pid);
 	st.cgroup_path = (char *)cg_path(j->cg);
 	st.no_pivot = j->o->no_pivot;
-	st.has_pidns = j->spec->linux.ns[RT_NS_PID].present;
+	st.has_pidns = own_pidns(j->spec);
 	st.config_path = j->config_path;
 	if (rt__state_save(j->state_dir, &st, err) < 0)
 		return -1;
@@ -437,7 +447,7 @@ create_job_fini(struct create_job *j, bool failed)
 	if (failed) {
 		rt__kill_reap(&j->pid);
 		rt__kill_reap(&j->c1);
-		if (j->cg && j->cg_made && j->spec && j->spec->linux.ns[RT_NS_PID].present == false)
+		if (j->cg && j->cg_made && j->spec && !own_pidns(j->spec))
 			cg_kill_all(j->cg, SIGKILL, &e);
 		if (j->cg && j->cg_made)
 			cg_destroy(j->cg, &e);

@@ -41,7 +41,7 @@ struct rt_state {
 	unsigned long long start_time; /* /proc/PID/stat field 22, guards against pid reuse */
 	char *cgroup_path;	       /* owned: resolved cgroup path */
 	bool no_pivot;
-	bool has_pidns;		       /* the container has its own pid namespace */
+	bool has_pidns;		       /* a pid namespace of its own (not one joined by path) */
 	char *config_path;	       /* owned: config.json used */
 };
 void rt_state_free(struct rt_state *s);

@@ -7,7 +7,7 @@ pkgs=(
 	clang cppcheck
 	busybox-static containerd runc crun criu iproute2 util-linux procps psmisc e2fsprogs
 	qemu-system-x86 linux-image-amd64 cpio
-	python3 python3-grpcio
+	python3 python3-grpcio python3-protobuf protobuf-compiler containernetworking-plugins
 )
 missing=()
 for p in "${pkgs[@]}"; do
