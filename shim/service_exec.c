@@ -148,7 +148,10 @@ svc_kill(struct ttrpc_call *call, const ProtobufCMessage *req, void *arg)
 
 	if (!p)
 		return;
-	if (p->reaped || p->state == PROC_STOPPED || p->state == PROC_DELETED) {
+	/* kill --all after the init exited still reaches what it left in the cgroup (as runc's
+	 * kill --all on a stopped container): a shared pid namespace does not end them */
+	if (p->state == PROC_DELETED ||
+	    ((p->reaped || p->state == PROC_STOPPED) && !(p->is_init && r->all))) {
 		ttrpc_call_fail(call, TTRPC_NOT_FOUND, "kill %s: process already finished", p->id);
 		return;
 	}

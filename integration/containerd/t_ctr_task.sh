@@ -5,7 +5,7 @@
 cd "$(dirname "$0")/../.." || exit 1
 . integration/containerd/lib.sh
 ctrd_probe
-echo "1..63"
+echo "1..67"
 ctrd_start || { echo "Bail out! containerd did not start"; exit 1; }
 check "busybox image imported" ctrd_import_image
 
@@ -105,6 +105,13 @@ for rt in $HUSK_RT $RUNC_RT; do
 	c task kill --all -s KILL "all-$s"
 	check "$s: kill --all stops everything" wait_status "all-$s" STOPPED
 	is "$s: kill --all: no process left" "$(c task ps "all-$s" 2>/dev/null | sed 1d | wc -l)" 0
+	# on the stopped task: --all still reaches the cgroup (runc's kill --all), a plain kill
+	# finds no process
+	check "$s: kill --all of a stopped task succeeds" c task kill --all -s KILL "all-$s"
+	out=$(c task kill -s KILL "all-$s" 2>&1)
+	rc=$?
+	check "$s: kill of a stopped task fails: not found" \
+		test "$rc" -ne 0 -a -n "$(grep 'not found' <<<"$out")"
 	c task delete "all-$s" >/dev/null 2>&1
 	c container rm "all-$s"
 
