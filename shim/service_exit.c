@@ -51,6 +51,11 @@ svc_on_drain_timeout(evutil_socket_t fd, short what, void *arg)
 	svc__try_publish_exit(p);
 }
 
+/* stdio keeps output for a client that has not opened its FIFO yet for this long at most: the
+ * exit must wait for that, or Delete would close the FIFO under the late reader. */
+_Static_assert(STDIO_READER_WAIT_MS < SVC_DRAIN_TIMEOUT_MS,
+               "the drain timeout must cover stdio's wait for a late FIFO reader");
+
 /* True while p's output is still being copied (a timer bounds the wait). */
 static bool
 svc_wait_output(struct proc *p)

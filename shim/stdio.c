@@ -4,9 +4,14 @@
 #include <fcntl.h>
 #include <libgen.h>
 #include <stdlib.h>
+#include <stdio.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
+
+#include <event2/event.h>
 
 #include "base/cleanup.h"
 #include "base/fdutil.h"
@@ -23,14 +28,25 @@ enum { IO_IN = 0, IO_OUT, IO_ERR, IO_N };
  * with dd bs=64k through ctr); 256 KiB lets the process, the splice and the client overlap. */
 #define STDIO_PIPE_SIZE (256 << 10)
 
+/* The client's end of stdout or stderr. */
+struct stdio_sink {
+	struct stdio *io;      /* borrowed: the owner */
+	int fd;                /* owned; the pump borrows it */
+	bool reader_unseen;    /* a FIFO the client had not opened for reading when we did */
+	struct event *timer;   /* owned: looking for that reader after the output ended */
+	struct timespec since; /* when the output ended */
+	unsigned polls;
+};
+
 struct stdio {
 	struct event_base *base;  /* borrowed */
 	int child[IO_N];          /* the process's ends (owned until stdio_child_started) */
 	int stdin_hold;           /* our write end of the stdin FIFO, until CloseIO */
 	int stdin_src;            /* terminal: our read end of the stdin FIFO until the console */
-	int console_sink;         /* terminal: the stdout sink until the console arrives */
 	int console;              /* pty master, -1 if none */
 	struct pump *pumps[IO_N]; /* IO_IN: client -> process; others: process -> client */
+	struct stdio_sink sinks[IO_N]; /* IO_OUT, IO_ERR; a terminal's is pumped once it arrives */
+	unsigned reader_wait_ms;
 	int logger_pidfd;
 	bool terminal;
 	bool notified;
@@ -38,17 +54,145 @@ struct stdio {
 	void *arg;
 };
 
+/* Runs the drained callback once, when everything is done; io may be freed by it. */
 static void
-stdio_on_pump_done(struct pump *p, void *arg)
+stdio_check_drained(struct stdio *io)
 {
-	struct stdio *io = arg;
-
-	(void)p;
 	if (!io->notified && stdio_drained(io)) {
 		io->notified = true;
 		if (io->cb)
 			io->cb(io, io->arg);
 	}
+}
+
+/* --- the client's ends of stdout and stderr ---
+ *
+ * A FIFO's buffer lives only while someone has the FIFO open. ctr opens its read end from a
+ * goroutine (a blocking open, containerd/fifo) that can run late under load; if we close our end
+ * before that open, what the process wrote is thrown away and `ctr task exec ... echo hi`
+ * prints nothing, exit 0. runc's shim cannot lose it: it opens the FIFO write-only, blocking
+ * until the reader is there. We do not block: when the output ends while bytes are unread and
+ * the client had not opened its end when we opened ours, we keep a write end and look for the
+ * reader every few ms (bounded); the drain, so the exit, waits for it. */
+
+static int
+fifo_reopen(int fd, int flags)
+{
+	char path[40];
+
+	/* the same FIFO, wherever its name went */
+	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
+	return open(path, flags | O_NONBLOCK | O_CLOEXEC);
+}
+
+static void
+stdio_sink_close(struct stdio_sink *s)
+{
+	if (s->timer) {
+		event_free(s->timer);
+		s->timer = NULL;
+	}
+	if (s->fd >= 0)
+		close(s->fd);
+	s->fd = -1;
+}
+
+static const char *
+stdio_sink_name(const struct stdio_sink *s)
+{
+	return s == &s->io->sinks[IO_OUT] ? "stdout" : "stderr";
+}
+
+static unsigned
+elapsed_ms(const struct timespec *since)
+{
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (unsigned)((now.tv_sec - since->tv_sec) * 1000 +
+	                  (now.tv_nsec - since->tv_nsec) / 1000000);
+}
+
+/* One look for the client's reader; s->fd is our only end and write-only, so an O_WRONLY open
+ * succeeds only if someone else reads (ENXIO otherwise). True while still waiting. */
+static bool
+stdio_sink_poll(struct stdio_sink *s)
+{
+	unsigned waited = elapsed_ms(&s->since), delay = 1u << (s->polls < 4 ? s->polls : 4);
+	struct timeval tv = {0, (long)delay * 1000};
+	int probe = fifo_reopen(s->fd, O_WRONLY), unread = 0;
+
+	if (probe >= 0) {
+		close(probe); /* the reader has it: our close is its EOF, after the data */
+		if (s->polls)
+			log_debug("stdio: the %s FIFO's reader came %u ms after the output ended",
+			          stdio_sink_name(s), waited);
+	} else if (errno != ENXIO) {
+		log_debug("stdio: look for the FIFO's reader: %s", strerror(errno));
+	} else if (waited < s->io->reader_wait_ms) {
+		s->polls++;
+		evtimer_add(s->timer, &tv);
+		return true;
+	} else {
+		ioctl(s->fd, FIONREAD, &unread);
+		log_warn("stdio: no reader opened the %s FIFO %u ms after the output ended: "
+		         "%d bytes dropped",
+		         stdio_sink_name(s), waited, unread);
+	}
+	stdio_sink_close(s);
+	return false;
+}
+
+static void
+stdio_on_sink_timer(evutil_socket_t fd, short what, void *arg)
+{
+	struct stdio_sink *s = arg;
+
+	(void)fd, (void)what;
+	if (!stdio_sink_poll(s))
+		stdio_check_drained(s->io);
+}
+
+/* The output into s has ended: close it, unless that drops bytes the client could still read
+ * (see above). */
+static void
+stdio_sink_release(struct stdio_sink *s)
+{
+	int unread = 0, w;
+
+	if (s->fd < 0 || s->timer)
+		return;
+	if (!s->reader_unseen || ioctl(s->fd, FIONREAD, &unread) < 0 || unread <= 0) {
+		stdio_sink_close(s);
+		return;
+	}
+	/* Trade our read-write end for a write-only one (the bytes stay: the FIFO is never
+	 * without a writer), so a probe can see whether anyone else has it open for reading. */
+	w = fifo_reopen(s->fd, O_WRONLY);
+	if (w < 0 || dup3(w, s->fd, O_CLOEXEC) < 0) {
+		log_debug("stdio: keep the FIFO for its reader: %s", strerror(errno));
+		if (w >= 0)
+			close(w);
+		stdio_sink_close(s);
+		return;
+	}
+	close(w);
+	s->timer = evtimer_new(s->io->base, stdio_on_sink_timer, s);
+	if (!s->timer)
+		abort();
+	clock_gettime(CLOCK_MONOTONIC, &s->since);
+	stdio_sink_poll(s);
+}
+
+static void
+stdio_on_pump_done(struct pump *p, void *arg)
+{
+	struct stdio *io = arg;
+
+	for (int i = IO_OUT; i < IO_N; i++)
+		if (io->pumps[i] == p)
+			stdio_sink_release(&io->sinks[i]);
+	stdio_check_drained(io);
 }
 
 static int
@@ -84,25 +228,33 @@ stdio_pipe(const struct stdio_cfg *cfg, bool child_reads, int *child, int *ours,
 	return 0;
 }
 
-/* Opens the client's end of stdout or stderr for writing without blocking: a FIFO read-write
- * (we hold a reader, so writes never see EPIPE), a regular file for appending. */
+/* Opens the client's end of stdout or stderr for writing without blocking into s: a FIFO
+ * read-write (we hold a reader, so writes never see EPIPE), a regular file for appending. */
 static int
-stdio_open_sink(const char *path, struct err *err)
+stdio_open_sink(struct stdio_sink *s, const char *path, struct err *err)
 {
 	struct stat st;
-	int fd;
+	int probe = -1;
 
 	if (stat(path, &st) < 0)
 		return err_sys(err, "stdio %s", path);
+	if (S_ISFIFO(st.st_mode)) {
+		/* does the client read it yet? (opened before ours, so the FIFO never has a
+		 * reader without a writer: the client's read would see EOF) */
+		probe = open(path, O_WRONLY | O_NONBLOCK | O_CLOEXEC);
+		s->reader_unseen = probe < 0;
+	}
 	if (S_ISREG(st.st_mode))
-		fd = open(path, O_WRONLY | O_APPEND | O_CLOEXEC);
+		s->fd = open(path, O_WRONLY | O_APPEND | O_CLOEXEC);
 	else
-		fd = open(path, O_RDWR | O_NONBLOCK | O_CLOEXEC);
-	if (fd >= 0 && S_ISFIFO(st.st_mode))
-		fcntl(fd, F_SETPIPE_SZ, STDIO_PIPE_SIZE);
-	if (fd < 0)
+		s->fd = open(path, O_RDWR | O_NONBLOCK | O_CLOEXEC);
+	if (probe >= 0)
+		close(probe);
+	if (s->fd >= 0 && S_ISFIFO(st.st_mode))
+		fcntl(s->fd, F_SETPIPE_SZ, STDIO_PIPE_SIZE);
+	if (s->fd < 0)
 		return err_sys(err, "open %s", path);
-	return fd;
+	return 0;
 }
 
 /* file://: one file for both streams; parents created. */
@@ -155,17 +307,16 @@ stdio_setup_stdin(struct stdio *io, const struct stdio_cfg *cfg, struct err *err
 	return 0;
 }
 
-/* One output stream into an open sink (taken when own_sink). */
+/* One output stream into its open sink. */
 static int
-stdio_setup_out(struct stdio *io, const struct stdio_cfg *cfg, int which, int sink,
-                unsigned own_sink, struct err *err)
+stdio_setup_out(struct stdio *io, const struct stdio_cfg *cfg, int which, struct err *err)
 {
 	int ours = -1;
 
 	if (stdio_pipe(cfg, false, &io->child[which], &ours, err) < 0)
 		return -1;
 	io->pumps[which] =
-	    pump_new(io->base, ours, sink, PUMP_OWN_SRC | own_sink, stdio_on_pump_done, io);
+	    pump_new(io->base, ours, io->sinks[which].fd, PUMP_OWN_SRC, stdio_on_pump_done, io);
 	return 0;
 }
 
@@ -176,26 +327,21 @@ stdio_setup_paths(struct stdio *io, const struct stdio_cfg *cfg, struct err *err
 	const char *paths[IO_N] = {NULL, cfg->stdout_path, cfg->stderr_path};
 
 	for (int i = IO_OUT; i < IO_N; i++) {
-		int sink;
 		if (!paths[i] || !*paths[i] || (cfg->terminal && i == IO_ERR)) {
 			if ((io->child[i] = open_null(err)) < 0)
 				return -1;
 			continue;
 		}
-		if ((sink = stdio_open_sink(paths[i], err)) < 0)
+		if (stdio_open_sink(&io->sinks[i], paths[i], err) < 0)
 			return -1;
 		if (cfg->terminal) {
-			/* the pty master is pumped here once it arrives */
-			io->child[i] = open_null(err);
-			io->console_sink = sink;
-			if (io->child[i] < 0)
+			/* the pty master is pumped into the sink once it arrives */
+			if ((io->child[i] = open_null(err)) < 0)
 				return -1;
 			continue;
 		}
-		if (stdio_setup_out(io, cfg, i, sink, PUMP_OWN_DST, err) < 0) {
-			close(sink);
+		if (stdio_setup_out(io, cfg, i, err) < 0)
 			return -1;
-		}
 	}
 	return 0;
 }
@@ -203,24 +349,16 @@ stdio_setup_paths(struct stdio *io, const struct stdio_cfg *cfg, struct err *err
 static int
 stdio_setup_file(struct stdio *io, const struct stdio_cfg *cfg, const char *path, struct err *err)
 {
-	int fd = stdio_open_file(path, err), fd2;
+	int fd = stdio_open_file(path, err);
 
 	if (fd < 0)
 		return -1;
-	fd2 = fcntl(fd, F_DUPFD_CLOEXEC, 3);
-	if (fd2 < 0) {
-		close(fd);
+	io->sinks[IO_OUT].fd = fd;
+	io->sinks[IO_ERR].fd = fcntl(fd, F_DUPFD_CLOEXEC, 3);
+	if (io->sinks[IO_ERR].fd < 0)
 		return err_sys(err, "dup");
-	}
-	if (stdio_setup_out(io, cfg, IO_OUT, fd, PUMP_OWN_DST, err) < 0) {
-		close(fd);
-		close(fd2);
+	if (stdio_setup_out(io, cfg, IO_OUT, err) < 0 || stdio_setup_out(io, cfg, IO_ERR, err) < 0)
 		return -1;
-	}
-	if (stdio_setup_out(io, cfg, IO_ERR, fd2, PUMP_OWN_DST, err) < 0) {
-		close(fd2);
-		return -1;
-	}
 	return 0;
 }
 
@@ -271,9 +409,13 @@ stdio_new(struct event_base *base, const struct stdio_cfg *cfg, stdio_drained_cb
 	io->cb = cb;
 	io->arg = arg;
 	io->terminal = cfg->terminal;
-	io->stdin_hold = io->stdin_src = io->console = io->console_sink = io->logger_pidfd = -1;
-	for (int i = 0; i < IO_N; i++)
+	io->reader_wait_ms = cfg->reader_wait_ms ? cfg->reader_wait_ms : STDIO_READER_WAIT_MS;
+	io->stdin_hold = io->stdin_src = io->console = io->logger_pidfd = -1;
+	for (int i = 0; i < IO_N; i++) {
 		io->child[i] = -1;
+		io->sinks[i].fd = -1;
+		io->sinks[i].io = io;
+	}
 	if (stdio_setup(io, cfg, err) < 0) {
 		stdio_free(io);
 		return -1;
@@ -289,6 +431,7 @@ stdio_free(struct stdio *io)
 		return;
 	for (int i = 0; i < IO_N; i++) {
 		pump_free(io->pumps[i]);
+		stdio_sink_close(&io->sinks[i]);
 		if (io->child[i] >= 0)
 			close(io->child[i]);
 	}
@@ -296,8 +439,6 @@ stdio_free(struct stdio *io)
 		close(io->stdin_hold);
 	if (io->stdin_src >= 0)
 		close(io->stdin_src);
-	if (io->console_sink >= 0)
-		close(io->console_sink);
 	if (io->console >= 0)
 		close(io->console);
 	logger_stop(io->base, io->logger_pidfd);
@@ -360,11 +501,9 @@ stdio_attach_console(struct stdio *io, int master)
 			io->stdin_src = -1;
 		}
 	}
-	if (io->console_sink >= 0) {
-		io->pumps[IO_OUT] = pump_new(io->base, master, io->console_sink, PUMP_OWN_DST,
-		                             stdio_on_pump_done, io);
-		io->console_sink = -1;
-	}
+	if (io->sinks[IO_OUT].fd >= 0 && !io->pumps[IO_OUT])
+		io->pumps[IO_OUT] =
+		    pump_new(io->base, master, io->sinks[IO_OUT].fd, 0, stdio_on_pump_done, io);
 }
 
 int
@@ -386,7 +525,7 @@ bool
 stdio_drained(const struct stdio *io)
 {
 	for (int i = IO_OUT; i < IO_N; i++)
-		if (io->pumps[i] && !pump_is_done(io->pumps[i]))
+		if ((io->pumps[i] && !pump_is_done(io->pumps[i])) || io->sinks[i].timer)
 			return false;
 	return true;
 }

@@ -1,7 +1,8 @@
 /* stdio: a process's stdin/stdout/stderr as containerd gives them (shim-protocol.md 3.4):
  * FIFOs opened without blocking (O_RDWR / O_NONBLOCK), file:// and binary:// loggers, or a pty
  * (the runtime's console master). The process gets pipes; pumps copy between them and the
- * client's ends on the loop, with backpressure. Stdin sees EOF only after CloseIO. */
+ * client's ends on the loop, with backpressure. Stdin sees EOF only after CloseIO. Output for
+ * a client that has not opened its FIFO yet is kept for it (bounded) before the drain. */
 #ifndef SHIM_STDIO_H
 #define SHIM_STDIO_H
 
@@ -13,6 +14,11 @@
 struct event_base;
 struct stdio;
 
+/* How long output that has ended waits, by default, for a client to open the FIFO it was
+ * written to, when the client had not opened it yet: under the service's drain timeout, so the
+ * exit is reported after it. */
+#define STDIO_READER_WAIT_MS 1000
+
 struct stdio_cfg {
 	const char *stdin_path; /* "" or NULL = none */
 	const char *stdout_path;
@@ -23,6 +29,9 @@ struct stdio_cfg {
 	bool has_owner; /* runc's io_uid / io_gid: owner of the process's pipes */
 	uid_t uid;
 	gid_t gid;
+	/* How long finished output waits for a client that has not opened its FIFO yet
+	 * (0: STDIO_READER_WAIT_MS). */
+	unsigned reader_wait_ms;
 };
 
 /* All output copied to its destination (or given up): the exit may be reported. */
@@ -46,7 +55,8 @@ int stdio_console(const struct stdio *io);
 /* CloseIO: stop holding the stdin FIFO open; the process sees EOF once the client's end is
  * closed and pending input has been written. */
 void stdio_close_stdin(struct stdio *io);
-/* True when every output pump has finished (or there is none). */
+/* True when every output pump has finished (or there is none) and the client's FIFOs are
+ * released. */
 bool stdio_drained(const struct stdio *io);
 /* Moves whatever output is available now (before an exit is reported). */
 void stdio_flush(struct stdio *io);

@@ -13,6 +13,7 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -258,6 +259,120 @@ stdio_fifos_and_closeio(void **state)
 	event_base_free(base);
 }
 
+/* Output for a client that has not opened its FIFO yet (ctr opens its read end from a
+ * goroutine, late under load): what the process wrote must still be there when the client
+ * opens it, and the drain (so the exit) waits for that, bounded. */
+static void
+stdio_output_waits_for_late_reader(void **state)
+{
+	struct event_base *base = event_base_new();
+	struct stdio_cfg cfg = {.stdout_path = tpath("out"), .stderr_path = tpath("err")};
+	int fds[3], proc[3], out_r, err_r;
+	struct stdio *io = NULL;
+	struct err err = {0};
+	char buf[64];
+
+	(void)state;
+	assert_int_equal(mkfifo(cfg.stdout_path, 0600), 0);
+	assert_int_equal(mkfifo(cfg.stderr_path, 0600), 0);
+	drained = false;
+	assert_int_equal(stdio_new(base, &cfg, on_drained, NULL, &io, &err), 0);
+	stdio_child_fds(io, fds);
+	for (int i = 0; i < 3; i++)
+		proc[i] = dup(fds[i]);
+	stdio_child_started(io);
+	assert_int_equal(write(proc[1], "late\n", 5), 5);
+	close(proc[1]);
+	close(proc[2]); /* the process exits before the client opened anything */
+	spin(base, 10);
+	stdio_flush(io);
+	assert_false(drained);
+	assert_false(stdio_drained(io));
+
+	/* the client gets to its opens: stdout has the output, then EOF; stderr is empty */
+	out_r = open(cfg.stdout_path, O_RDONLY | O_NONBLOCK);
+	err_r = open(cfg.stderr_path, O_RDONLY | O_NONBLOCK);
+	assert_true(out_r >= 0 && err_r >= 0);
+	for (int i = 0; i < 1000 && !drained; i++)
+		assert_int_equal(event_base_loop(base, EVLOOP_ONCE), 0);
+	assert_true(drained);
+	assert_int_equal(read(out_r, buf, sizeof(buf)), 5);
+	assert_memory_equal(buf, "late\n", 5);
+	assert_int_equal(read(out_r, buf, sizeof(buf)), 0);
+	assert_int_equal(read(err_r, buf, sizeof(buf)), 0);
+	stdio_free(io);
+	close(proc[0]);
+	close(out_r);
+	close(err_r);
+	event_base_free(base);
+}
+
+static double
+now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
+
+/* A client that never opens its FIFO holds the drain up for reader_wait_ms, no longer; one
+ * whose FIFO got nothing to read (a silent process, or `ctr run -d` gone) holds nothing up. */
+static void
+stdio_output_reader_wait_is_bounded(void **state)
+{
+	struct event_base *base = event_base_new();
+	struct stdio_cfg cfg = {
+	    .stdout_path = tpath("out"), .stderr_path = tpath("err"), .reader_wait_ms = 100};
+	int fds[3], proc[3], r;
+	struct stdio *io = NULL;
+	struct err err = {0};
+	double t0;
+	char buf[8];
+
+	(void)state;
+	assert_int_equal(mkfifo(cfg.stdout_path, 0600), 0);
+	assert_int_equal(mkfifo(cfg.stderr_path, 0600), 0);
+
+	/* nothing written: drained at once */
+	drained = false;
+	assert_int_equal(stdio_new(base, &cfg, on_drained, NULL, &io, &err), 0);
+	stdio_child_fds(io, fds);
+	for (int i = 0; i < 3; i++)
+		proc[i] = dup(fds[i]);
+	stdio_child_started(io);
+	for (int i = 0; i < 3; i++)
+		close(proc[i]);
+	spin(base, 10);
+	assert_true(drained);
+	stdio_free(io);
+
+	/* written, never read */
+	drained = false;
+	assert_int_equal(stdio_new(base, &cfg, on_drained, NULL, &io, &err), 0);
+	stdio_child_fds(io, fds);
+	for (int i = 0; i < 3; i++)
+		proc[i] = dup(fds[i]);
+	stdio_child_started(io);
+	assert_int_equal(write(proc[2], "lost\n", 5), 5);
+	for (int i = 0; i < 3; i++)
+		close(proc[i]);
+	t0 = now_ms();
+	spin(base, 10);
+	assert_false(drained);
+	while (!drained && now_ms() - t0 < 5000)
+		assert_int_equal(event_base_loop(base, EVLOOP_ONCE), 0);
+	assert_true(drained);
+	assert_true(now_ms() - t0 >= 100);
+	stdio_free(io);
+	/* nobody holds the FIFO any more: its buffer is gone */
+	r = open(cfg.stderr_path, O_RDONLY | O_NONBLOCK);
+	assert_true(r >= 0);
+	assert_int_equal(read(r, buf, sizeof(buf)), 0);
+	close(r);
+	event_base_free(base);
+}
+
 static void
 stdio_file_uri(void **state)
 {
@@ -323,6 +438,10 @@ main(void)
 	    cmocka_unit_test(pump_splice_pipes),
 	    cmocka_unit_test(pump_copy_socket),
 	    cmocka_unit_test_setup_teardown(stdio_fifos_and_closeio, setup_dir, remove_dir),
+	    cmocka_unit_test_setup_teardown(stdio_output_waits_for_late_reader, setup_dir,
+	                                    remove_dir),
+	    cmocka_unit_test_setup_teardown(stdio_output_reader_wait_is_bounded, setup_dir,
+	                                    remove_dir),
 	    cmocka_unit_test_setup_teardown(stdio_file_uri, setup_dir, remove_dir),
 	    cmocka_unit_test_setup_teardown(stdio_errors_name_the_path, setup_dir, remove_dir),
 	};
