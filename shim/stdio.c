@@ -32,7 +32,7 @@ enum { IO_IN = 0, IO_OUT, IO_ERR, IO_N };
 struct stdio_sink {
 	struct stdio *io;      /* borrowed: the owner */
 	int fd;                /* owned; the pump borrows it */
-	bool reader_unseen;    /* a FIFO the client had not opened for reading when we did */
+	bool fifo;             /* kept after the output ends until the client has read it */
 	struct event *timer;   /* owned: looking for that reader after the output ended */
 	struct timespec since; /* when the output ended */
 	unsigned polls;
@@ -67,13 +67,15 @@ stdio_check_drained(struct stdio *io)
 
 /* --- the client's ends of stdout and stderr ---
  *
- * A FIFO's buffer lives only while someone has the FIFO open. ctr opens its read end from a
- * goroutine (a blocking open, containerd/fifo) that can run late under load; if we close our end
- * before that open, what the process wrote is thrown away and `ctr task exec ... echo hi`
- * prints nothing, exit 0. runc's shim cannot lose it: it opens the FIFO write-only, blocking
- * until the reader is there. We do not block: when the output ends while bytes are unread and
- * the client had not opened its end when we opened ours, we keep a write end and look for the
- * reader every few ms (bounded); the drain, so the exit, waits for it. */
+ * A FIFO's buffer lives only while someone has the FIFO open, and what is in it is not yet the
+ * client's. ctr opens its read end from a goroutine (a blocking open, containerd/fifo) that can
+ * run late under load; if we close our end before that open, what the process wrote is thrown
+ * away. And once we report the exit, ctr's Delete cancels a reader that has not returned from
+ * its open yet, which then closes the FIFO unread. Either way `ctr task exec ... echo hi`
+ * prints nothing and exits 0. runc's shim avoids the first (it opens the FIFO write-only,
+ * blocking until the reader is there), not the second. We do not block: when the output ends
+ * with bytes still in the FIFO, we keep a write end and look every few ms (bounded) until the
+ * client has read them; the drain, so the exit, waits for that. */
 
 static int
 fifo_reopen(int fd, int flags)
@@ -109,36 +111,44 @@ elapsed_ms(const struct timespec *since)
 	struct timespec now;
 
 	clock_gettime(CLOCK_MONOTONIC, &now);
-	return (unsigned)((now.tv_sec - since->tv_sec) * 1000 +
-	                  (now.tv_nsec - since->tv_nsec) / 1000000);
+	/* in ns first: a negative nsec difference must not round the total up */
+	return (unsigned)(((long long)(now.tv_sec - since->tv_sec) * 1000000000LL +
+	                   (now.tv_nsec - since->tv_nsec)) /
+	                  1000000);
 }
 
-/* One look for the client's reader; s->fd is our only end and write-only, so an O_WRONLY open
- * succeeds only if someone else reads (ENXIO otherwise). True while still waiting. */
+/* One look at a FIFO whose output has ended: s->fd is our only end and write-only, so an
+ * O_WRONLY open succeeds only if someone else reads (ENXIO otherwise), and FIONREAD says what
+ * is still unread. Closes s once the client has read it all, or at the time limit (a reader
+ * that has it open keeps what is left; without one it is dropped). True while still waiting. */
 static bool
 stdio_sink_poll(struct stdio_sink *s)
 {
 	unsigned waited = elapsed_ms(&s->since), delay = 1u << (s->polls < 4 ? s->polls : 4);
 	struct timeval tv = {0, (long)delay * 1000};
-	int probe = fifo_reopen(s->fd, O_WRONLY), unread = 0;
+	int probe = fifo_reopen(s->fd, O_WRONLY), e = errno, unread = 0;
+	bool reader = probe >= 0;
 
-	if (probe >= 0) {
-		close(probe); /* the reader has it: our close is its EOF, after the data */
-		if (s->polls)
-			log_debug("stdio: the %s FIFO's reader came %u ms after the output ended",
-			          stdio_sink_name(s), waited);
-	} else if (errno != ENXIO) {
-		log_debug("stdio: look for the FIFO's reader: %s", strerror(errno));
-	} else if (waited < s->io->reader_wait_ms) {
+	if (probe >= 0)
+		close(probe);
+	else if (e != ENXIO)
+		log_debug("stdio: look for the FIFO's reader: %s", strerror(e));
+	if ((reader || e == ENXIO) && ioctl(s->fd, FIONREAD, &unread) == 0 && unread > 0 &&
+	    waited < s->io->reader_wait_ms) {
 		s->polls++;
 		evtimer_add(s->timer, &tv);
 		return true;
-	} else {
-		ioctl(s->fd, FIONREAD, &unread);
+	}
+	if (unread > 0 && !reader)
 		log_warn("stdio: no reader opened the %s FIFO %u ms after the output ended: "
 		         "%d bytes dropped",
 		         stdio_sink_name(s), waited, unread);
-	}
+	else if (unread > 0)
+		log_debug("stdio: %d bytes left in the %s FIFO for its reader after %u ms", unread,
+		          stdio_sink_name(s), waited);
+	else if (s->polls)
+		log_debug("stdio: the %s FIFO's reader took the rest %u ms after the output ended",
+		          stdio_sink_name(s), waited);
 	stdio_sink_close(s);
 	return false;
 }
@@ -153,8 +163,8 @@ stdio_on_sink_timer(evutil_socket_t fd, short what, void *arg)
 		stdio_check_drained(s->io);
 }
 
-/* The output into s has ended: close it, unless that drops bytes the client could still read
- * (see above). */
+/* The output into s has ended: close it, unless the client has not read all of it yet (see
+ * above). */
 static void
 stdio_sink_release(struct stdio_sink *s)
 {
@@ -162,7 +172,7 @@ stdio_sink_release(struct stdio_sink *s)
 
 	if (s->fd < 0 || s->timer)
 		return;
-	if (!s->reader_unseen || ioctl(s->fd, FIONREAD, &unread) < 0 || unread <= 0) {
+	if (!s->fifo || ioctl(s->fd, FIONREAD, &unread) < 0 || unread <= 0) {
 		stdio_sink_close(s);
 		return;
 	}
@@ -234,22 +244,14 @@ static int
 stdio_open_sink(struct stdio_sink *s, const char *path, struct err *err)
 {
 	struct stat st;
-	int probe = -1;
 
 	if (stat(path, &st) < 0)
 		return err_sys(err, "stdio %s", path);
-	if (S_ISFIFO(st.st_mode)) {
-		/* does the client read it yet? (opened before ours, so the FIFO never has a
-		 * reader without a writer: the client's read would see EOF) */
-		probe = open(path, O_WRONLY | O_NONBLOCK | O_CLOEXEC);
-		s->reader_unseen = probe < 0;
-	}
+	s->fifo = S_ISFIFO(st.st_mode);
 	if (S_ISREG(st.st_mode))
 		s->fd = open(path, O_WRONLY | O_APPEND | O_CLOEXEC);
 	else
 		s->fd = open(path, O_RDWR | O_NONBLOCK | O_CLOEXEC);
-	if (probe >= 0)
-		close(probe);
 	if (s->fd >= 0 && S_ISFIFO(st.st_mode))
 		fcntl(s->fd, F_SETPIPE_SZ, STDIO_PIPE_SIZE);
 	if (s->fd < 0)

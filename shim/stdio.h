@@ -14,9 +14,9 @@
 struct event_base;
 struct stdio;
 
-/* How long output that has ended waits, by default, for a client to open the FIFO it was
- * written to, when the client had not opened it yet: under the service's drain timeout, so the
- * exit is reported after it. */
+/* How long output that has ended waits, by default, for the client to read what is left in
+ * the FIFO it was written to (and to open it, if it had not): under the service's drain
+ * timeout, so the exit is reported after it. */
 #define STDIO_READER_WAIT_MS 1000
 
 struct stdio_cfg {
@@ -29,7 +29,7 @@ struct stdio_cfg {
 	bool has_owner; /* runc's io_uid / io_gid: owner of the process's pipes */
 	uid_t uid;
 	gid_t gid;
-	/* How long finished output waits for a client that has not opened its FIFO yet
+	/* How long finished output waits for the client to read the rest of its FIFO
 	 * (0: STDIO_READER_WAIT_MS). */
 	unsigned reader_wait_ms;
 };

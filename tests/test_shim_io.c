@@ -307,6 +307,54 @@ stdio_output_waits_for_late_reader(void **state)
 	event_base_free(base);
 }
 
+/* The client opened its FIFO in time but has not read yet when the process exits (ctr's reader
+ * goroutine woken late): the drain, so the exit, waits until it has read; a reader that keeps
+ * the FIFO open unread holds the drain up to reader_wait_ms and keeps the bytes. */
+static void
+stdio_output_waits_for_the_read(void **state)
+{
+	struct event_base *base = event_base_new();
+	struct stdio_cfg cfg = {.stdout_path = tpath("out"), .reader_wait_ms = 300};
+	int fds[3], proc[3], out_r;
+	struct stdio *io = NULL;
+	struct err err = {0};
+	char buf[64];
+
+	(void)state;
+	assert_int_equal(mkfifo(cfg.stdout_path, 0600), 0);
+	out_r = open(cfg.stdout_path, O_RDONLY | O_NONBLOCK);
+	assert_true(out_r >= 0);
+	for (int round = 0; round < 2; round++) {
+		drained = false;
+		assert_int_equal(stdio_new(base, &cfg, on_drained, NULL, &io, &err), 0);
+		stdio_child_fds(io, fds);
+		for (int i = 0; i < 3; i++)
+			proc[i] = dup(fds[i]);
+		stdio_child_started(io);
+		assert_int_equal(write(proc[1], "unread\n", 7), 7);
+		for (int i = 0; i < 3; i++)
+			close(proc[i]);
+		spin(base, 20);
+		assert_false(drained); /* the bytes sit in the FIFO, the reader is there */
+		if (round == 0) {
+			assert_int_equal(read(out_r, buf, sizeof(buf)), 7);
+			for (int i = 0; i < 1000 && !drained; i++)
+				assert_int_equal(event_base_loop(base, EVLOOP_ONCE), 0);
+			assert_true(drained);
+			assert_int_equal(read(out_r, buf, sizeof(buf)), 0); /* then EOF */
+		} else {
+			for (int i = 0; i < 5000 && !drained; i++)
+				assert_int_equal(event_base_loop(base, EVLOOP_ONCE), 0);
+			assert_true(drained); /* given up waiting, the reader keeps them */
+			assert_int_equal(read(out_r, buf, sizeof(buf)), 7);
+			assert_memory_equal(buf, "unread\n", 7);
+		}
+		stdio_free(io);
+	}
+	close(out_r);
+	event_base_free(base);
+}
+
 static double
 now_ms(void)
 {
@@ -440,6 +488,7 @@ main(void)
 	    cmocka_unit_test_setup_teardown(stdio_fifos_and_closeio, setup_dir, remove_dir),
 	    cmocka_unit_test_setup_teardown(stdio_output_waits_for_late_reader, setup_dir,
 	                                    remove_dir),
+	    cmocka_unit_test_setup_teardown(stdio_output_waits_for_the_read, setup_dir, remove_dir),
 	    cmocka_unit_test_setup_teardown(stdio_output_reader_wait_is_bounded, setup_dir,
 	                                    remove_dir),
 	    cmocka_unit_test_setup_teardown(stdio_file_uri, setup_dir, remove_dir),
