@@ -259,6 +259,23 @@ stdio_fifos_and_closeio(void **state)
 	event_base_free(base);
 }
 
+/* A stdio for cfg whose process has started: proc gets the process's ends; drained is reset. */
+static struct stdio *
+io_start(struct event_base *base, const struct stdio_cfg *cfg, int proc[3])
+{
+	struct stdio *io = NULL;
+	struct err err = {0};
+	int fds[3];
+
+	drained = false;
+	assert_int_equal(stdio_new(base, cfg, on_drained, NULL, &io, &err), 0);
+	stdio_child_fds(io, fds);
+	for (int i = 0; i < 3; i++)
+		proc[i] = dup(fds[i]);
+	stdio_child_started(io);
+	return io;
+}
+
 /* Output for a client that has not opened its FIFO yet (ctr opens its read end from a
  * goroutine, late under load): what the process wrote must still be there when the client
  * opens it, and the drain (so the exit) waits for that, bounded. */
@@ -267,20 +284,14 @@ stdio_output_waits_for_late_reader(void **state)
 {
 	struct event_base *base = event_base_new();
 	struct stdio_cfg cfg = {.stdout_path = tpath("out"), .stderr_path = tpath("err")};
-	int fds[3], proc[3], out_r, err_r;
+	int proc[3], out_r, err_r;
 	struct stdio *io = NULL;
-	struct err err = {0};
 	char buf[64];
 
 	(void)state;
 	assert_int_equal(mkfifo(cfg.stdout_path, 0600), 0);
 	assert_int_equal(mkfifo(cfg.stderr_path, 0600), 0);
-	drained = false;
-	assert_int_equal(stdio_new(base, &cfg, on_drained, NULL, &io, &err), 0);
-	stdio_child_fds(io, fds);
-	for (int i = 0; i < 3; i++)
-		proc[i] = dup(fds[i]);
-	stdio_child_started(io);
+	io = io_start(base, &cfg, proc);
 	assert_int_equal(write(proc[1], "late\n", 5), 5);
 	close(proc[1]);
 	close(proc[2]); /* the process exits before the client opened anything */
@@ -315,9 +326,8 @@ stdio_output_waits_for_the_read(void **state)
 {
 	struct event_base *base = event_base_new();
 	struct stdio_cfg cfg = {.stdout_path = tpath("out"), .reader_wait_ms = 300};
-	int fds[3], proc[3], out_r;
+	int proc[3], out_r;
 	struct stdio *io = NULL;
-	struct err err = {0};
 	char buf[64];
 
 	(void)state;
@@ -325,12 +335,7 @@ stdio_output_waits_for_the_read(void **state)
 	out_r = open(cfg.stdout_path, O_RDONLY | O_NONBLOCK);
 	assert_true(out_r >= 0);
 	for (int round = 0; round < 2; round++) {
-		drained = false;
-		assert_int_equal(stdio_new(base, &cfg, on_drained, NULL, &io, &err), 0);
-		stdio_child_fds(io, fds);
-		for (int i = 0; i < 3; i++)
-			proc[i] = dup(fds[i]);
-		stdio_child_started(io);
+		io = io_start(base, &cfg, proc);
 		assert_int_equal(write(proc[1], "unread\n", 7), 7);
 		for (int i = 0; i < 3; i++)
 			close(proc[i]);
@@ -372,9 +377,8 @@ stdio_output_reader_wait_is_bounded(void **state)
 	struct event_base *base = event_base_new();
 	struct stdio_cfg cfg = {
 	    .stdout_path = tpath("out"), .stderr_path = tpath("err"), .reader_wait_ms = 100};
-	int fds[3], proc[3], r;
+	int proc[3], r;
 	struct stdio *io = NULL;
-	struct err err = {0};
 	double t0;
 	char buf[8];
 
@@ -383,12 +387,7 @@ stdio_output_reader_wait_is_bounded(void **state)
 	assert_int_equal(mkfifo(cfg.stderr_path, 0600), 0);
 
 	/* nothing written: drained at once */
-	drained = false;
-	assert_int_equal(stdio_new(base, &cfg, on_drained, NULL, &io, &err), 0);
-	stdio_child_fds(io, fds);
-	for (int i = 0; i < 3; i++)
-		proc[i] = dup(fds[i]);
-	stdio_child_started(io);
+	io = io_start(base, &cfg, proc);
 	for (int i = 0; i < 3; i++)
 		close(proc[i]);
 	spin(base, 10);
@@ -396,12 +395,7 @@ stdio_output_reader_wait_is_bounded(void **state)
 	stdio_free(io);
 
 	/* written, never read */
-	drained = false;
-	assert_int_equal(stdio_new(base, &cfg, on_drained, NULL, &io, &err), 0);
-	stdio_child_fds(io, fds);
-	for (int i = 0; i < 3; i++)
-		proc[i] = dup(fds[i]);
-	stdio_child_started(io);
+	io = io_start(base, &cfg, proc);
 	assert_int_equal(write(proc[2], "lost\n", 5), 5);
 	for (int i = 0; i < 3; i++)
 		close(proc[i]);
@@ -427,18 +421,12 @@ stdio_file_uri(void **state)
 	struct event_base *base = event_base_new();
 	char uri[160], *log = tpath("logs/sub/c1.log"), buf[64] = "";
 	struct stdio_cfg cfg = {.stdout_path = uri, .stderr_path = uri};
-	int fds[3], proc[3], fd;
+	int proc[3], fd;
 	struct stdio *io = NULL;
-	struct err err = {0};
 
 	(void)state;
 	snprintf(uri, sizeof(uri), "file://%s", log);
-	drained = false;
-	assert_int_equal(stdio_new(base, &cfg, on_drained, NULL, &io, &err), 0);
-	stdio_child_fds(io, fds);
-	for (int i = 0; i < 3; i++)
-		proc[i] = dup(fds[i]);
-	stdio_child_started(io);
+	io = io_start(base, &cfg, proc);
 	assert_int_equal(write(proc[1], "out\n", 4), 4);
 	spin(base, 5);
 	assert_int_equal(write(proc[2], "err\n", 4), 4);
