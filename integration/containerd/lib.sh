@@ -66,8 +66,24 @@ disabled_plugins = ["io.containerd.grpc.v1.cri"]
 [plugins."io.containerd.internal.v1.opt"]
   path = "$CTRD_DIR/opt"
 TOML
+	ls /run/containerd/fifo >"$CTRD_DIR/fifo-before" 2>/dev/null
 	ctrd_launch
 	trap ctrd_cleanup EXIT
+}
+
+# ctr makes its FIFOs in /run/containerd/fifo/RANDOM/ and leaves them when it does not wait for
+# the process (-d, or killed): removes the ones made since ctrd_start that no process holds.
+ctrd_clean_fifos() {
+	local d held
+	[ -f "$CTRD_DIR/fifo-before" ] || return 0
+	held=$(find /proc/[0-9]*/fd -lname '/run/containerd/fifo/*' -printf '%l\n' 2>/dev/null)
+	for d in /run/containerd/fifo/*/; do
+		d=${d%/}
+		[ -d "$d" ] || continue
+		grep -qx "${d##*/}" "$CTRD_DIR/fifo-before" && continue
+		printf '%s\n' "$held" | grep -q "^$d/" && continue
+		rm -rf "$d"
+	done
 }
 
 # (Re)starts the daemon on the existing CTRD_DIR.
@@ -115,6 +131,7 @@ ctrd_cleanup() {
 		done
 	fi
 	ctrd_stop
+	ctrd_clean_fifos
 	rmdir "/run/containerd/husk/$NS" "/run/containerd/runc/$NS" 2>/dev/null
 	# the namespace's parent cgroup (both runtimes leave it, like runc does for "default")
 	for d in /sys/fs/cgroup/*/"$NS" /sys/fs/cgroup/"$NS"; do
