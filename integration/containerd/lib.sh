@@ -47,15 +47,14 @@ ctrd_probe() {
 	command -v containerd-shim-runc-v2 >/dev/null || skip_all "containerd-shim-runc-v2 missing"
 }
 
-# Starts containerd in CTRD_DIR (made here); sets CTRD_SOCK, CTRD_PID.
-ctrd_start() {
-	CTRD_DIR=$(mktemp -d /tmp/husk-ctrd.XXXXXX)
-	CTRD_SOCK=$CTRD_DIR/containerd.sock
-	cat >"$CTRD_DIR/config.toml" <<TOML
-version = 2
-root = "$CTRD_DIR/root"
-state = "$CTRD_DIR/state"
-disabled_plugins = ["io.containerd.grpc.v1.cri"]
+# ctrd_config [TOP-LEVEL-LINE...]: writes CTRD_DIR/config.toml for a private containerd (root,
+# state, sockets, debug log and opt dir in CTRD_DIR), with the given top-level keys before its
+# tables; callers append their own tables.
+ctrd_config() {
+	{
+		printf 'version = 2\nroot = "%s/root"\nstate = "%s/state"\n' "$CTRD_DIR" "$CTRD_DIR"
+		[ $# = 0 ] || printf '%s\n' "$@"
+		cat <<TOML
 [grpc]
   address = "$CTRD_SOCK"
 [ttrpc]
@@ -66,6 +65,14 @@ disabled_plugins = ["io.containerd.grpc.v1.cri"]
 [plugins."io.containerd.internal.v1.opt"]
   path = "$CTRD_DIR/opt"
 TOML
+	} >"$CTRD_DIR/config.toml"
+}
+
+# Starts containerd in CTRD_DIR (made here); sets CTRD_SOCK, CTRD_PID.
+ctrd_start() {
+	CTRD_DIR=$(mktemp -d /tmp/husk-ctrd.XXXXXX)
+	CTRD_SOCK=$CTRD_DIR/containerd.sock
+	ctrd_config 'disabled_plugins = ["io.containerd.grpc.v1.cri"]'
 	ls /run/containerd/fifo >"$CTRD_DIR/fifo-before" 2>/dev/null
 	ctrd_launch
 	trap ctrd_cleanup EXIT

@@ -1,9 +1,9 @@
 # Helpers for the CRI tests (sourced after integration/containerd/lib.sh, whose TAP helpers,
-# ctrd_launch and ctrd_stop they use). A private containerd with the CRI plugin on: its own root,
-# state, sockets, config, CNI config and images under a temp dir; runtime handlers `husk`
-# (io.containerd.husk.v2, our shim from $BUILD through PATH) and `runc` (io.containerd.runc.v2).
-# Pods get the cgroup parent /$CRI_CG; their network namespaces live under the state dir
-# (netns_mounts_under_state_dir); the stream server listens on 127.0.0.1 only.
+# ctrd_config, ctrd_launch and ctrd_stop they use). A private containerd with the CRI plugin on:
+# its own root, state, sockets, config, CNI config and images under a temp dir; runtime handlers
+# `husk` (io.containerd.husk.v2, our shim from $BUILD through PATH) and `runc`
+# (io.containerd.runc.v2). Pods get the cgroup parent /$CRI_CG; their network namespaces live
+# under the state dir (netns_mounts_under_state_dir); the stream server listens on 127.0.0.1 only.
 
 NS=k8s.io # the CRI plugin's containerd namespace
 PY=/usr/bin/python3 # Debian's python with python3-grpcio and python3-protobuf
@@ -50,19 +50,8 @@ cri_start() {
 	cat >"$CTRD_DIR/cni/net.d/10-husk-cri.conflist" <<JSON
 {"cniVersion":"0.4.0","name":"husk-cri-$$","plugins":[{"type":"cni-veth-in-pod"},{"type":"loopback"}]}
 JSON
-	cat >"$CTRD_DIR/config.toml" <<TOML
-version = 2
-root = "$CTRD_DIR/root"
-state = "$CTRD_DIR/state"
-[grpc]
-  address = "$CTRD_SOCK"
-[ttrpc]
-  address = "$CTRD_SOCK.ttrpc"
-[debug]
-  address = "$CTRD_DIR/debug.sock"
-  level = "debug"
-[plugins."io.containerd.internal.v1.opt"]
-  path = "$CTRD_DIR/opt"
+	ctrd_config
+	cat >>"$CTRD_DIR/config.toml" <<TOML
 [plugins."io.containerd.grpc.v1.cri"]
   sandbox_image = "$PAUSE_IMG"
   restrict_oom_score_adj = true
