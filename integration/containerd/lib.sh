@@ -144,14 +144,28 @@ ctrd_cleanup() {
 	for d in /sys/fs/cgroup/*/"$NS" /sys/fs/cgroup/"$NS"; do
 		[ -d "$d" ] && rmdir "$d" 2>/dev/null
 	done
-	if [ -n "${CTRD_DIR:-}" ] && [ -d "$CTRD_DIR" ]; then
-		grep -o " $CTRD_DIR[^ ]*" /proc/self/mountinfo | sort -r | while read -r m; do
-			umount -l "$m" 2>/dev/null
-		done
-		if [ -n "${KEEP_CTRD:-}" ]; then
-			echo "# kept $CTRD_DIR"
-		else
-			rm -rf "$CTRD_DIR"
-		fi
+	ctrd_remove_dir
+}
+
+# Unmounts what is left under CTRD_DIR and removes it (KEEP_CTRD=1 keeps it, said in a line).
+ctrd_remove_dir() {
+	[ -n "${CTRD_DIR:-}" ] && [ -d "$CTRD_DIR" ] || return 0
+	grep -o " ${CTRD_DIR}[^ ]*" /proc/self/mountinfo | sort -r | while read -r m; do
+		umount -l "$m" 2>/dev/null
+	done
+	if [ -n "${KEEP_CTRD:-}" ]; then
+		echo "# kept $CTRD_DIR"
+	else
+		rm -rf "$CTRD_DIR"
 	fi
+}
+
+# Sets SHIM and SHIMCTL for the tests that drive a husk shim without containerd; skips the
+# script when either is missing or we are not root.
+shimctl_probe() {
+	[ "$(id -u)" = 0 ] || skip_all "needs root"
+	SHIM=$BUILD/containerd-shim-husk-v2
+	SHIMCTL=$BUILD/integration/shimctl
+	[ -x "$SHIM" ] || skip_all "$SHIM not built"
+	[ -x "$SHIMCTL" ] || skip_all "$SHIMCTL not built (make test-programs)"
 }

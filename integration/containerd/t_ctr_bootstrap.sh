@@ -10,9 +10,7 @@ cd "$(dirname "$0")/../.." || exit 1
 [ -n "${1:-}" ] && BUILD=$1
 . integration/containerd/lib.sh
 ctrd_probe
-SHIM=$BUILD/containerd-shim-husk-v2
-SHIMCTL=$BUILD/integration/shimctl
-[ -x "$SHIMCTL" ] || skip_all "$SHIMCTL not built (make test-programs)"
+shimctl_probe
 command -v python3 >/dev/null || skip_all "python3 missing"
 echo "1..42"
 

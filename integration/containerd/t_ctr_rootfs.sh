@@ -7,11 +7,7 @@
 # nothing behind (no mount, no loop device, no container). TAP.
 cd "$(dirname "$0")/../.." || exit 1
 . integration/containerd/lib.sh
-[ "$(id -u)" = 0 ] || skip_all "needs root"
-SHIM=$BUILD/containerd-shim-husk-v2
-SHIMCTL=$BUILD/integration/shimctl
-[ -x "$SHIM" ] || skip_all "$SHIM not built"
-[ -x "$SHIMCTL" ] || skip_all "$SHIMCTL not built (make test-programs)"
+shimctl_probe
 command -v mkfs.ext4 >/dev/null || skip_all "mkfs.ext4 missing (apt-get install e2fsprogs)"
 command -v losetup >/dev/null || skip_all "losetup missing (util-linux)"
 [ -c /dev/loop-control ] || skip_all "no /dev/loop-control"

@@ -6,8 +6,7 @@
 cd "$(dirname "$0")/../.." || exit 1
 . integration/containerd/lib.sh
 ctrd_probe
-SHIMCTL=$BUILD/integration/shimctl
-[ -x "$SHIMCTL" ] || skip_all "$SHIMCTL not built (make test-programs)"
+shimctl_probe
 echo "1..17"
 ctrd_start || { echo "Bail out! containerd did not start"; exit 1; }
 check "busybox image imported" ctrd_import_image

@@ -6,11 +6,7 @@
 # nothing up. TAP.
 cd "$(dirname "$0")/../.." || exit 1
 . integration/containerd/lib.sh
-[ "$(id -u)" = 0 ] || skip_all "needs root"
-SHIM=$BUILD/containerd-shim-husk-v2
-SHIMCTL=$BUILD/integration/shimctl
-[ -x "$SHIM" ] || skip_all "$SHIM not built"
-[ -x "$SHIMCTL" ] || skip_all "$SHIMCTL not built (make test-programs)"
+shimctl_probe
 BB=$(command -v busybox) || skip_all "busybox missing (busybox-static)"
 ! ldd "$BB" >/dev/null 2>&1 || skip_all "$BB is not static (busybox-static)"
 echo "1..12"

@@ -240,13 +240,6 @@ cri_cleanup() {
 		done
 		grep -qx /var/lib/cni "$CTRD_DIR/before.dirs" 2>/dev/null ||
 			rmdir /var/lib/cni/results /var/lib/cni 2>/dev/null
-		grep -o " ${CTRD_DIR}[^ ]*" /proc/self/mountinfo | sort -r | while read -r m; do
-			umount -l "$m" 2>/dev/null
-		done
-		if [ -n "${KEEP_CTRD:-}" ]; then
-			echo "# kept $CTRD_DIR"
-		else
-			rm -rf "$CTRD_DIR"
-		fi
 	fi
+	ctrd_remove_dir
 }
