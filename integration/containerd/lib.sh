@@ -1,6 +1,8 @@
 # Shared helpers for the containerd integration tests (sourced). A private containerd: its own
 # root, state, sockets and config under a temp dir; our shim found through PATH (BUILD first).
-# Only /run/containerd/s (the shim socket dir, fixed by containerd) is shared with the host.
+# Only /run/containerd/s (the shim socket dir, fixed by containerd), ctr's FIFO dir and the
+# runtimes' state dirs under /run/containerd are shared with the host; cleanup removes what the
+# test made there.
 
 : "${BUILD:=build}"
 HUSK_TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
@@ -73,9 +75,37 @@ ctrd_start() {
 	CTRD_DIR=$(mktemp -d /tmp/husk-ctrd.XXXXXX)
 	CTRD_SOCK=$CTRD_DIR/containerd.sock
 	ctrd_config 'disabled_plugins = ["io.containerd.grpc.v1.cri"]'
-	ls /run/containerd/fifo >"$CTRD_DIR/fifo-before" 2>/dev/null
+	ctrd_snapshot_dirs
 	ctrd_launch
 	trap ctrd_cleanup EXIT
+}
+
+# ctrd_snapshot_dirs [DIR...]: which of DIR... and the namespace's runtime dirs exist now (and
+# ctr's FIFO dirs), for ctrd_remove_new_dirs.
+ctrd_snapshot_dirs() {
+	local d
+	for d in "$@" "/run/containerd/husk/$NS" "/run/containerd/runc/$NS"; do
+		[ -e "$d" ] && echo "$d"
+	done >"$CTRD_DIR/before.dirs"
+	ls /run/containerd/fifo >"$CTRD_DIR/fifo-before" 2>/dev/null
+}
+
+# ctrd_remove_new_dirs [DIR...]: removes, when empty, those of DIR... and the namespace's runtime
+# dirs that ctrd_snapshot_dirs did not see, then the host dirs that containerd, the shims and ctr
+# make (HOST_DIRS) where they were not there when this file was sourced.
+HOST_DIRS="/run/containerd/husk /run/containerd/runc /run/containerd/fifo /run/containerd/s
+	/run/containerd" # children first
+HOST_DIRS_BEFORE=$(for d in $HOST_DIRS; do [ -e "$d" ] && echo "$d"; done)
+ctrd_remove_new_dirs() {
+	local d
+	if [ -f "${CTRD_DIR:-}/before.dirs" ]; then
+		for d in "$@" "/run/containerd/husk/$NS" "/run/containerd/runc/$NS"; do
+			grep -qx "$d" "$CTRD_DIR/before.dirs" || rmdir "$d" 2>/dev/null
+		done
+	fi
+	for d in $HOST_DIRS; do
+		grep -qx "$d" <<<"$HOST_DIRS_BEFORE" || rmdir "$d" 2>/dev/null
+	done
 }
 
 # ctr makes its FIFOs in /run/containerd/fifo/RANDOM/ and leaves them when it does not wait for
@@ -139,7 +169,7 @@ ctrd_cleanup() {
 	fi
 	ctrd_stop
 	ctrd_clean_fifos
-	rmdir "/run/containerd/husk/$NS" "/run/containerd/runc/$NS" 2>/dev/null
+	ctrd_remove_new_dirs
 	# the namespace's parent cgroup (both runtimes leave it, like runc does for "default")
 	for d in /sys/fs/cgroup/*/"$NS" /sys/fs/cgroup/"$NS"; do
 		[ -d "$d" ] && rmdir "$d" 2>/dev/null

@@ -27,21 +27,13 @@ cri_probe() {
 	[ -x "$INIT_BIN" ] || skip_all "$INIT_BIN not built (make test-programs)"
 }
 
-# The shared host directories that exist before we start (cleanup removes only those we made).
-cri_snapshot() {
-	local d
-	for d in /run/containerd/husk/$NS /run/containerd/runc/$NS /var/lib/cni; do
-		[ -e "$d" ] && echo "$d"
-	done >"$1.dirs"
-}
-
 # Starts containerd with CRI in CTRD_DIR (made here); compiles the client, sets up CNI and
 # imports the images. Sets CTRD_SOCK, CTRD_PID.
 cri_start() {
 	CTRD_DIR=$(mktemp -d /tmp/husk-cri.XXXXXX)
 	CTRD_SOCK=$CTRD_DIR/containerd.sock
 	trap cri_cleanup EXIT
-	cri_snapshot "$CTRD_DIR/before"
+	ctrd_snapshot_dirs /var/lib/cni/results /var/lib/cni
 	mkdir -p "$CTRD_DIR/py" "$CTRD_DIR/cni/bin" "$CTRD_DIR/cni/net.d" "$CTRD_DIR/logs"
 	protoc -I "$CRI_TOP" --python_out="$CTRD_DIR/py" "$CRI_TOP/cri_api.proto" || return 1
 	# Debian's plugins plus ours, in one bin_dir (containerd 1.6 takes a single directory).
@@ -234,12 +226,6 @@ cri_cleanup() {
 		find "$d" -mindepth 1 -depth -type d -exec rmdir {} + 2>/dev/null
 		rmdir "$d" 2>/dev/null
 	done
-	if [ -n "${CTRD_DIR:-}" ] && [ -d "$CTRD_DIR" ]; then
-		for d in /run/containerd/husk/$NS /run/containerd/runc/$NS; do
-			grep -qx "$d" "$CTRD_DIR/before.dirs" 2>/dev/null || rmdir "$d" 2>/dev/null
-		done
-		grep -qx /var/lib/cni "$CTRD_DIR/before.dirs" 2>/dev/null ||
-			rmdir /var/lib/cni/results /var/lib/cni 2>/dev/null
-	fi
+	[ -n "${CTRD_DIR:-}" ] && ctrd_remove_new_dirs /var/lib/cni/results /var/lib/cni
 	ctrd_remove_dir
 }
