@@ -100,7 +100,12 @@ ctrd_remove_new_dirs() {
 	local d
 	if [ -f "${CTRD_DIR:-}/before.dirs" ]; then
 		for d in "$@" "/run/containerd/husk/$NS" "/run/containerd/runc/$NS"; do
-			grep -qx "$d" "$CTRD_DIR/before.dirs" || rmdir "$d" 2>/dev/null
+			[ -d "$d" ] && ! grep -qx "$d" "$CTRD_DIR/before.dirs" || continue
+			# a shim that is still exiting empties its namespace dir last: up to 3 s
+			for _ in $(seq 1 30); do
+				rmdir "$d" 2>/dev/null && break
+				sleep 0.1
+			done
 		done
 	fi
 	for d in $HOST_DIRS; do

@@ -31,6 +31,7 @@ cleanup() {
 		[ -d "$d" ] && rmdir "$d" 2>/dev/null
 	done
 	rmdir "/run/containerd/husk/$SNS" 2>/dev/null
+	ctrd_remove_new_dirs
 }
 trap cleanup EXIT
 
