@@ -195,6 +195,25 @@ ctrd_remove_dir() {
 	fi
 }
 
+# shimctl_cleanup DIR SNS CG ID...: what a shimctl test's shims leave: each container with a
+# bundle DIR/ID force-deleted by the shim's `delete` action (it unmounts the rootfs), the pids in
+# the array `pids` SIGKILLed, the cgroup /CG and its children, the namespace's state dir and the
+# host dirs made.
+shimctl_cleanup() {
+	local t=$1 sns=$2 cg=$3 id p d
+	shift 3
+	for id in "$@"; do
+		[ -d "$t/$id" ] && "$SHIM" -namespace "$sns" -address "$t/fake.sock" -id "$id" \
+			-bundle "$t/$id" delete >/dev/null 2>&1
+	done
+	for p in "${pids[@]}"; do kill -9 "$p" 2>/dev/null; done
+	for d in /sys/fs/cgroup/*/"$cg" /sys/fs/cgroup/"$cg"; do
+		[ -d "$d" ] && rmdir "$d"/* "$d" 2>/dev/null
+	done
+	rmdir "/run/containerd/husk/$sns" 2>/dev/null
+	ctrd_remove_new_dirs
+}
+
 # Sets SHIM and SHIMCTL for the tests that drive a husk shim without containerd; skips the
 # script when either is missing or we are not root.
 shimctl_probe() {

@@ -23,28 +23,21 @@ IDS="c1 c2 c3"
 pids=() # log readers and shim servers we started
 
 cleanup() {
-	local id p d
+	local id d
 	if [ "$tap_fail" -gt 0 ]; then
 		for id in $IDS; do
 			[ -s "$T/$id/shim.log" ] && sed "s/^/# $id shim: /" "$T/$id/shim.log" | tail -5
 		done
 	fi
-	for id in $IDS; do # force-deletes a container left by a failed check, unmounts its rootfs
-		[ -d "$T/$id" ] && "$SHIM" -namespace "$SNS" -address "$T/fake.sock" -id "$id" \
-			-bundle "$T/$id" delete >/dev/null 2>&1
-	done
-	for p in "${pids[@]}"; do kill -9 "$p" 2>/dev/null; done
+	# force-deletes a container left by a failed check (unmounting its rootfs), then the rest
+	# shellcheck disable=SC2086 # IDS is a list of words
+	shimctl_cleanup "$T" "$SNS" "$CG" $IDS
 	grep -o " $T/[^ ]*" /proc/self/mountinfo | sort -r | while read -r d; do
 		umount -l "$d" 2>/dev/null
 	done
 	losetup -a 2>/dev/null | grep -F "($T/" | cut -d: -f1 | while read -r d; do
 		losetup -d "$d" 2>/dev/null
 	done
-	for d in /sys/fs/cgroup/*/"$CG" /sys/fs/cgroup/"$CG"; do
-		[ -d "$d" ] && rmdir "$d"/* "$d" 2>/dev/null
-	done
-	rmdir "/run/containerd/husk/$SNS" 2>/dev/null
-	ctrd_remove_new_dirs
 	rm -rf "$T"
 }
 trap cleanup EXIT

@@ -18,20 +18,11 @@ IDS="c1 c2 c3"
 pids=() # log reader, shim server, FIFO readers we started
 
 cleanup() {
-	local id p d
 	if [ "$tap_fail" -gt 0 ] && [ -s "$T/shim.log" ]; then
 		sed 's/^/# shim: /' "$T/shim.log" | tail -8
 	fi
-	for id in $IDS; do
-		[ -d "$T/$id" ] && "$SHIM" -namespace "$SNS" -address "$T/fake.sock" -id "$id" \
-			-bundle "$T/$id" delete >/dev/null 2>&1
-	done
-	for p in "${pids[@]}"; do kill -9 "$p" 2>/dev/null; done
-	for d in /sys/fs/cgroup/*/"$CG" /sys/fs/cgroup/"$CG"; do
-		[ -d "$d" ] && rmdir "$d"/* "$d" 2>/dev/null
-	done
-	rmdir "/run/containerd/husk/$SNS" 2>/dev/null
-	ctrd_remove_new_dirs
+	# shellcheck disable=SC2086 # IDS is a list of words
+	shimctl_cleanup "$T" "$SNS" "$CG" $IDS
 	rm -rf "$T"
 }
 trap cleanup EXIT
